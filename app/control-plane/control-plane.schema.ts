@@ -1,0 +1,90 @@
+/**
+ * Control plane tables as kysely sees them. The same schema runs on SQLite (the
+ * embedded default) and PostgreSQL (issue 8), so column types stay portable:
+ * timestamps are ISO 8601 UTC text (sortable), booleans are 0/1 integers, JSON is text.
+ */
+import type { Generated, Kysely } from 'kysely';
+
+export interface TenantsTable {
+  id: string;
+  slug: string;
+  name: string;
+  plan: string;
+  status: string;
+  region: string;
+  created_at: string;
+  dpa_version: string | null;
+  dpa_accepted_at: string | null;
+  db_engine: string;
+  db_location: string;
+  db_size_bytes: number;
+  attachment_count: number;
+  attachment_bytes: number;
+  last_snapshot_at: string | null;
+  free_export_used_at: string | null;
+  legal_hold: string | null;
+  /** Lower-cased name + slug + id, for directory search without per-engine collations. */
+  search_text: string;
+  updated_at: string;
+}
+
+export interface StaffTable {
+  id: string;
+  email: string;
+  display_name: string;
+  /** JSON array of roles. */
+  roles: string;
+  status: string;
+  password_hash: string;
+  must_change_password: number;
+  failed_attempts: number;
+  locked_until: string | null;
+  lock_count: number;
+  created_at: string;
+  last_sign_in_at: string | null;
+  password_changed_at: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the bearer token: a stolen control-plane copy cannot be replayed. */
+  id: string;
+  staff_id: string;
+  created_at: string;
+  last_seen_at: string;
+  idle_expires_at: string;
+  absolute_expires_at: string;
+  transport: string;
+  ended_at: string | null;
+  end_reason: string | null;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  event_id: string;
+  ts: string;
+  actor_staff_id: string | null;
+  actor_label: string;
+  action: string;
+  tenant_id: string | null;
+  outcome: string;
+  /** Canonical JSON of the whole record body that the hash covers. */
+  body: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface ControlPlaneDatabase {
+  tenants: TenantsTable;
+  staff: StaffTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+  settings: SettingsTable;
+}
+
+export type ControlPlaneDb = Kysely<ControlPlaneDatabase>;
+export type { Generated };

@@ -1,0 +1,27 @@
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import { CustosError } from '../../shared/errors';
+import * as m0001 from './0001-initial';
+
+/** Numbered migrations, applied in order, each once (CONVENTIONS.md §16). */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  [m0001.id]: m0001,
+};
+
+/** Brings a control plane to the newest schema; kysely's Migrator keeps the log and the lock. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+    migrationTableName: 'custos_migrations',
+    migrationLockTableName: 'custos_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    throw new CustosError(
+      'CONFIG_INVALID',
+      `The control plane database could not be brought up to date: ${(error as Error).message ?? String(error)}`,
+      'Check that this console version is not older than the control plane (downgrades are not supported).',
+    );
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

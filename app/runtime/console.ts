@@ -1,0 +1,154 @@
+/**
+ * Opens the console core on a data folder: config, control plane, object store,
+ * tenant databases, services, and the one dispatcher. Every shell (Electron's
+ * utility process, the web host, the CLI) starts the core through here.
+ */
+import { EventEmitter } from 'node:events';
+import { mkdirSync, accessSync, constants, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { Dispatcher, type CallContext, type CallResult } from '../api/dispatcher';
+import { createHandlers } from '../api/handlers';
+import type { ConsoleEvent } from '../api/contract';
+import { AuditLog } from '../audit/audit.service';
+import type { ControlPlane } from '../control-plane/control-plane.port';
+import { openSqliteControlPlane } from '../control-plane/sqlite.control-plane';
+import { generateFleet } from '../demo';
+import { OffsetClock, systemClock, type Clock } from '../shared/clock.port';
+import { CustosError } from '../shared/errors';
+import { DEFAULT_IDENTITY, StaffService, type IdentityConfig } from '../staff/staff.service';
+import { PRODUCTION_KDF } from '../staff/password.hash';
+import { openObjectStore } from '../storage/object-store';
+import type { ObjectStore } from '../storage/object-store/object-store.port';
+import { TenantDatabases } from '../tenants/tenant-databases';
+import { TenantCatalogue } from '../tenants/tenant-catalogue';
+import { readConfig, writeConfig, type ConsoleConfig } from './config';
+import { APP_VERSION } from './version';
+import { createLogger, type Logger } from './logger';
+
+export interface ConsoleOptions {
+  dataDir: string;
+  /** Tests inject a clock; otherwise the system clock shifted by `clockOffsetDays`. */
+  clock?: Clock;
+  /** Overrides for tests (e.g. cheaper KDF parameters). */
+  identity?: Partial<IdentityConfig>;
+  /** Create the demo fleet on first start (default true). */
+  seedDemo?: boolean;
+  /** Demo fleet size override for first start. */
+  demo?: Partial<ConsoleConfig['demo']>;
+  log?: Logger;
+}
+
+export interface ConsoleServices {
+  dataDir: string;
+  config: ConsoleConfig;
+  clock: Clock;
+  controlPlane: ControlPlane;
+  objectStore: ObjectStore;
+  catalogue: TenantCatalogue;
+  tenantDbs: TenantDatabases;
+  staff: StaffService;
+  audit: AuditLog;
+  events: EventEmitter<{ event: [ConsoleEvent] }>;
+  log: Logger;
+  appVersion: string;
+}
+
+export interface ConsoleCore {
+  services: ConsoleServices;
+  dispatcher: Dispatcher;
+  dispatch(ctx: CallContext, op: unknown, input: unknown): Promise<CallResult>;
+  onEvent(fn: (e: ConsoleEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+function ensureDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!statSync(dir).isDirectory()) throw new Error('not a folder');
+    accessSync(dir, constants.W_OK | constants.R_OK);
+  } catch (e) {
+    throw new CustosError('DATA_DIR_UNUSABLE', `The data folder ${dir} cannot be used: ${(e as Error).message}.`, 'Choose another folder with --data-dir or CUSTOS_DATA_DIR, or fix its permissions.');
+  }
+}
+
+export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore> {
+  const dataDir = resolve(options.dataDir);
+  ensureDataDir(dataDir);
+  const log = options.log ?? createLogger(join(dataDir, 'logs'));
+  const { config, existed } = readConfig(dataDir);
+  if (options.demo) config.demo = { ...config.demo, ...options.demo };
+  if (!existed) writeConfig(dataDir, config);
+
+  const clock = options.clock ?? new OffsetClock(systemClock, config.clockOffsetDays * 86_400_000);
+  const at = (p: string) => (isAbsolute(p) ? p : join(dataDir, p));
+
+  if (config.controlPlane.engine !== 'sqlite') {
+    throw new CustosError('CONFIG_INVALID', 'The PostgreSQL control plane is not available in this version.', 'Set controlPlane.engine to "sqlite" in custos.json.');
+  }
+  const controlPlane = await openSqliteControlPlane(at(config.controlPlane.path));
+  const objectStore = await openObjectStore(config.objectStore.kind === 'local' ? { ...config.objectStore, dir: at(config.objectStore.dir) } : config.objectStore);
+  const tenantsDir = at(config.tenantDatabases.dir);
+  mkdirSync(tenantsDir, { recursive: true });
+  const tenantDbs = new TenantDatabases(tenantsDir);
+  const catalogue = new TenantCatalogue(controlPlane.db, (r) => tenantDbs.describe(r), objectStore.location);
+  const identity: IdentityConfig = {
+    ...DEFAULT_IDENTITY,
+    lockout: { ...DEFAULT_IDENTITY.lockout, maxFailures: config.identity.maxFailures, lockMinutes: config.identity.lockMinutes },
+    sessionIdleMinutes: config.identity.sessionIdleMinutes,
+    sessionAbsoluteHours: config.identity.sessionAbsoluteHours,
+    kdf: PRODUCTION_KDF,
+    ...options.identity,
+  };
+  const staff = new StaffService(controlPlane, clock, identity);
+  const audit = new AuditLog(controlPlane, clock, APP_VERSION);
+  const events = new EventEmitter<{ event: [ConsoleEvent] }>();
+  events.setMaxListeners(100);
+
+  const services: ConsoleServices = { dataDir, config, clock, controlPlane, objectStore, catalogue, tenantDbs, staff, audit, events, log, appVersion: APP_VERSION };
+
+  if ((options.seedDemo ?? true) && (await catalogue.count()) === 0 && config.demo.tenants > 0) {
+    const seeded = await controlPlane.db.selectFrom('settings').select('value').where('key', '=', 'demo_seeded_at').executeTakeFirst();
+    if (!seeded) {
+      const started = Date.now();
+      log.info('demo.seed.start', { tenants: config.demo.tenants, seed: config.demo.seed });
+      const records = await generateFleet({
+        tenantsDir,
+        objectStore,
+        tenants: config.demo.tenants,
+        size: config.demo.size,
+        seed: config.demo.seed,
+        asOf: startOfUtcDay(clock.now()),
+      });
+      await catalogue.upsertMany(records, clock.now());
+      await controlPlane.db.insertInto('settings').values({ key: 'demo_seeded_at', value: clock.now().toISOString() }).execute();
+      log.info('demo.seed.done', { tenants: records.length, ms: Date.now() - started });
+    }
+  }
+
+  const dispatcher = new Dispatcher({
+    staff,
+    audit,
+    handlers: createHandlers(services),
+    logError: (op, e) => log.error('dispatch.error', { op, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), stack: e instanceof Error ? e.stack : undefined }),
+  });
+
+  return {
+    services,
+    dispatcher,
+    dispatch: (ctx, op, input) => dispatcher.dispatch(ctx, op, input),
+    onEvent(fn) {
+      events.on('event', fn);
+      return () => events.off('event', fn);
+    },
+    async close() {
+      await tenantDbs.closeAll();
+      await objectStore.close();
+      await controlPlane.close();
+      log.close();
+    },
+  };
+}
+
+export function startOfUtcDay(d: Date): Date {
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+}

@@ -1,0 +1,2 @@
+export * from './crm.schema';
+export { tenantDdl, entityDdl } from './sqlite.ddl';

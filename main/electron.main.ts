@@ -1,0 +1,208 @@
+/**
+ * The Electron shell: one window, the core in a utilityProcess, the contract
+ * over one IPC channel. Thin on purpose: features live in app/, never here.
+ */
+import { app, BrowserWindow, ipcMain, protocol, session, shell, dialog, utilityProcess, net, type WebContents, type WebFrameMain } from 'electron';
+import { join, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { CALL_CHANNEL, EVENT_CHANNEL, MAX_IPC_PAYLOAD_BYTES } from './ipc-channels';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, isAppUrl, isSafeExternalUrl, secureWebPreferences } from './window-options';
+import { CSP } from './web-host/csp';
+import { buildMenu } from './menu';
+
+const here = __dirname; // bundled to CommonJS in dist/main
+const rendererDir = resolve(here, '..', 'renderer');
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+}
+
+interface Pending {
+  resolve: (v: unknown) => void;
+}
+let core: Electron.UtilityProcess | null = null;
+const pending = new Map<number, Pending>();
+let nextId = 1;
+/** Session tokens live here in the main process, one per window, never in renderer storage. */
+const tokens = new Map<number, string>();
+let mainWindow: BrowserWindow | null = null;
+
+function dataDir(): string {
+  return process.env.CUSTOS_DATA_DIR ?? app.getPath('userData');
+}
+
+function startCore(): Promise<void> {
+  core = utilityProcess.fork(join(here, 'core.worker.cjs'), [], { serviceName: 'custos-core', stdio: 'inherit' });
+  core.on('message', (msg: { kind: string; id?: number; result?: unknown; event?: unknown; message?: string; hint?: string | null }) => {
+    if (msg.kind === 'result' && msg.id !== undefined) {
+      pending.get(msg.id)?.resolve(msg.result);
+      pending.delete(msg.id);
+    } else if (msg.kind === 'event') {
+      for (const w of BrowserWindow.getAllWindows()) w.webContents.send(EVENT_CHANNEL, msg.event);
+      const e = msg.event as { type?: string; state?: string; done?: number; total?: number | null };
+      if (e.type === 'job' && mainWindow) {
+        mainWindow.setProgressBar(e.state === 'running' && e.total ? Math.min(1, (e.done ?? 0) / e.total) : -1);
+      }
+    }
+  });
+  return new Promise((resolveReady, reject) => {
+    const onMsg = (msg: { kind: string; message?: string; hint?: string | null }) => {
+      if (msg.kind === 'ready') resolveReady();
+      if (msg.kind === 'failed') reject(new Error(`${msg.message}${msg.hint ? `\n${msg.hint}` : ''}`));
+    };
+    core!.on('message', onMsg);
+    core!.postMessage({ kind: 'open', dataDir: dataDir() });
+  });
+}
+
+function callCore(webContentsId: number, op: unknown, input: unknown): Promise<{ envelope: unknown; sessionToken?: string | null }> {
+  const id = nextId++;
+  return new Promise((resolveCall) => {
+    pending.set(id, { resolve: resolveCall as (v: unknown) => void });
+    core!.postMessage({ kind: 'call', id, ctx: { transport: 'ipc', sessionToken: tokens.get(webContentsId) ?? null }, op, input });
+  });
+}
+
+/** IPC from anything but our own top-level page is refused (fail closed). */
+function senderIsTrusted(frame: WebFrameMain | null, contents: WebContents): boolean {
+  if (!frame || frame !== contents.mainFrame) return false;
+  return isAppUrl(frame.url);
+}
+
+function registerIpc(): void {
+  ipcMain.handle(CALL_CHANNEL, async (event, op: unknown, input: unknown) => {
+    if (!senderIsTrusted(event.senderFrame, event.sender)) {
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'Refused: the request did not come from the console window.' } };
+    }
+    if (typeof op !== 'string' || op.length > 100) return { ok: false, error: { code: 'UNKNOWN_OPERATION', message: 'That operation does not exist.' } };
+    let size = 0;
+    try {
+      size = JSON.stringify(input ?? null).length;
+    } catch {
+      return { ok: false, error: { code: 'INVALID_INPUT', message: 'The request could not be read.' } };
+    }
+    if (size > MAX_IPC_PAYLOAD_BYTES) return { ok: false, error: { code: 'INVALID_INPUT', message: 'The request is too large.' } };
+    const result = await callCore(event.sender.id, op, input);
+    if (result.sessionToken !== undefined) {
+      if (result.sessionToken) tokens.set(event.sender.id, result.sessionToken);
+      else tokens.delete(event.sender.id);
+    }
+    return result.envelope;
+  });
+}
+
+function registerAppProtocol(): void {
+  protocol.handle(APP_SCHEME, (request) => {
+    const url = new URL(request.url);
+    if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
+    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    const file = resolve(rendererDir, '.' + rel);
+    if (!file.startsWith(rendererDir + sep)) return new Response('not found', { status: 404 });
+    return net.fetch(pathToFileURL(file).toString());
+  });
+}
+
+function hardenSession(): void {
+  const s = session.defaultSession;
+  s.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  s.setPermissionCheckHandler(() => false);
+  s.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+  });
+}
+
+interface WindowState {
+  width: number;
+  height: number;
+  x?: number;
+  y?: number;
+  maximized?: boolean;
+}
+const stateFile = () => join(app.getPath('userData'), 'window-state.json');
+function loadWindowState(): WindowState {
+  try {
+    const s = JSON.parse(readFileSync(stateFile(), 'utf8')) as WindowState;
+    if (s.width >= 600 && s.height >= 400) return s;
+  } catch {
+    /* first start */
+  }
+  return { width: 1280, height: 820 };
+}
+function saveWindowState(w: BrowserWindow): void {
+  try {
+    mkdirSync(app.getPath('userData'), { recursive: true });
+    const b = w.getNormalBounds();
+    writeFileSync(stateFile(), JSON.stringify({ ...b, maximized: w.isMaximized() }));
+  } catch {
+    /* not worth failing over */
+  }
+}
+
+export function createMainWindow(): BrowserWindow {
+  const state = loadWindowState();
+  const w = new BrowserWindow({
+    ...state,
+    minWidth: 900,
+    minHeight: 560,
+    title: 'Custos',
+    show: false,
+    webPreferences: secureWebPreferences(join(here, 'preload.cjs')),
+  });
+  if (state.maximized) w.maximize();
+  w.once('ready-to-show', () => w.show());
+  w.on('close', () => saveWindowState(w));
+  w.webContents.on('will-navigate', (e, url) => {
+    if (!isAppUrl(url)) e.preventDefault();
+  });
+  w.webContents.on('will-redirect', (e, url) => {
+    if (!isAppUrl(url)) e.preventDefault();
+  });
+  w.webContents.on('will-attach-webview', (e) => e.preventDefault());
+  w.webContents.setWindowOpenHandler(({ url }) => {
+    if (isSafeExternalUrl(url)) {
+      void dialog
+        .showMessageBox(w, { type: 'question', buttons: ['Open in browser', 'Cancel'], defaultId: 1, message: 'Open this link in your web browser?', detail: url })
+        .then((r) => {
+          if (r.response === 0) void shell.openExternal(url);
+        });
+    }
+    return { action: 'deny' };
+  });
+  w.webContents.on('destroyed', () => tokens.delete(w.webContents.id));
+  void w.loadURL(`${APP_ORIGIN}/index.html`);
+  return w;
+}
+
+app.on('second-instance', () => {
+  if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  }
+});
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+});
+
+app.whenReady().then(async () => {
+  hardenSession();
+  registerAppProtocol();
+  registerIpc();
+  buildMenu(() => mainWindow, app.getPath('logs'));
+  try {
+    await startCore();
+  } catch (e) {
+    dialog.showErrorBox('Custos could not start', (e as Error).message);
+    app.exit(1);
+    return;
+  }
+  mainWindow = createMainWindow();
+});
+
+app.on('window-all-closed', () => {
+  core?.postMessage({ kind: 'close' });
+  app.quit();
+});
