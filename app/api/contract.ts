@@ -7,7 +7,7 @@
  * Nothing in this file may import Node modules: the renderer's typecheck reads it.
  */
 import { z } from 'zod';
-import { DIRECTORY_ROLES, ADMIN_ROLES, ROLES, type Access } from './roles';
+import { DIRECTORY_ROLES, ADMIN_ROLES, CONTENT_ROLES, ROLES, type Access } from './roles';
 
 export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   summary: string;
@@ -30,6 +30,11 @@ export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodTy
    * change password, current session). Everything else is refused until then.
    */
   beforePasswordChange?: boolean;
+  /**
+   * Shows a tenant's records (not counts): the dispatcher requires the caller's
+   * live justification grant for the input's tenantId (issue 3).
+   */
+  requiresGrant?: boolean;
 }
 
 function op<I extends z.ZodType, O extends z.ZodType>(def: OperationDef<I, O>): OperationDef<I, O> {
@@ -138,6 +143,78 @@ export const sessionInfoSchema = z.object({
   expiresAt: z.string(),
 });
 
+export const grantSchema = z.object({
+  id: z.string(),
+  staffId: z.string(),
+  staffEmail: z.string().nullable(),
+  tenantId: z.string(),
+  reason: z.string(),
+  ticket: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  revokedAt: z.string().nullable(),
+  live: z.boolean(),
+});
+export type GrantView = z.infer<typeof grantSchema>;
+
+export const auditRecordSchema = z.object({
+  seq: z.number().int(),
+  eventId: z.string(),
+  ts: z.string(),
+  actor: z.object({ staffId: z.string().nullable(), label: z.string(), roles: z.array(z.string()), sessionId: z.string().nullable(), transport: z.string() }),
+  action: z.string(),
+  tenantId: z.string().nullable(),
+  justification: z.object({ reason: z.string(), ticket: z.string() }).nullable(),
+  grantId: z.string().nullable(),
+  approvalIds: z.array(z.string()),
+  params: z.unknown(),
+  outcome: z.object({ status: z.enum(['ok', 'refused', 'failed']), code: z.string().optional() }),
+  appVersion: z.string(),
+});
+export type AuditRecordView = z.infer<typeof auditRecordSchema>;
+
+export const auditFilterSchema = z.object({
+  actor: z.string().max(254).optional(),
+  tenantId: tenantIdSchema.optional(),
+  action: z.string().max(100).optional(),
+  outcome: z.enum(['ok', 'refused', 'failed']).optional(),
+  from: z.string().datetime().optional(),
+  to: z.string().datetime().optional(),
+});
+
+export const chainStatusSchema = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
+  problem: z.string().nullable(),
+  problemSeq: z.number().int().nullable(),
+});
+
+const newPassword = z.string().min(1).max(1024);
+const staffIdSchema = z.string().min(1).max(80);
+/** A customer ticket reference, e.g. SUP-1234 or #4711: letters, digits and - _ # / . only. */
+export const ticketSchema = z.string().trim().min(2).max(64).regex(/^[A-Za-z0-9#][A-Za-z0-9_#/.-]*$/, 'use a ticket reference like SUP-1234');
+
+export const jobViewSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  tenantId: z.string().nullable(),
+  state: z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']),
+  phase: z.string(),
+  done: z.number(),
+  total: z.number().nullable(),
+  bytesDone: z.number(),
+  bytesTotal: z.number().nullable(),
+  actor: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  etaSeconds: z.number().nullable(),
+  result: z.unknown(),
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional(), details: z.record(z.string(), z.unknown()).optional() }).nullable(),
+});
+export type JobView = z.infer<typeof jobViewSchema>;
+const jobIdSchema = z.string().regex(/^j-[0-9a-f-]{36}$/, 'not a job ID');
+
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 
@@ -208,6 +285,154 @@ export const contract = {
     summary: "Counts of every entity in a tenant's database, and its custom fields (no records).",
     input: z.object({ tenantId: tenantIdSchema }),
     output: tenantStatsSchema,
+    access: DIRECTORY_ROLES,
+    audited: true,
+  }),
+  'session.changePassword': op({
+    summary: 'Change your own password.',
+    input: z.object({ currentPassword: z.string().max(1024), newPassword }),
+    output: staffViewSchema,
+    access: 'signed-in',
+    audited: true,
+    beforePasswordChange: true,
+  }),
+  'session.signOutEverywhere': op({
+    summary: 'End all your sessions on every desktop.',
+    input: empty,
+    output: z.object({ ended: z.number().int() }),
+    access: 'signed-in',
+    audited: true,
+    beforePasswordChange: true,
+  }),
+
+  'staff.list': op({
+    summary: 'List staff accounts.',
+    input: empty,
+    output: z.array(staffViewSchema),
+    access: ADMIN_ROLES,
+    audited: false,
+  }),
+  'staff.create': op({
+    summary: 'Create a staff account with a temporary password (changed at first sign-in).',
+    input: z.object({
+      email: z.string().email().max(254),
+      displayName: z.string().trim().min(1).max(120),
+      roles: z.array(roleSchema).min(1),
+      temporaryPassword: newPassword,
+    }),
+    output: staffViewSchema,
+    access: ADMIN_ROLES,
+    audited: true,
+  }),
+  'staff.setStatus': op({
+    summary: 'Enable or disable a staff account (disabling ends its sessions at once).',
+    input: z.object({ staffId: staffIdSchema, status: z.enum(['active', 'disabled']) }),
+    output: staffViewSchema,
+    access: ADMIN_ROLES,
+    audited: true,
+  }),
+  'staff.setRoles': op({
+    summary: "Change a staff member's roles.",
+    input: z.object({ staffId: staffIdSchema, roles: z.array(roleSchema).min(1) }),
+    output: staffViewSchema,
+    access: ADMIN_ROLES,
+    audited: true,
+  }),
+  'staff.resetPassword': op({
+    summary: 'Set a temporary password that must be changed at next sign-in.',
+    input: z.object({ staffId: staffIdSchema, temporaryPassword: newPassword }),
+    output: staffViewSchema,
+    access: ADMIN_ROLES,
+    audited: true,
+  }),
+  'staff.unlock': op({
+    summary: 'Unlock an account locked after failed sign-ins.',
+    input: z.object({ staffId: staffIdSchema }),
+    output: staffViewSchema,
+    access: ADMIN_ROLES,
+    audited: true,
+  }),
+
+  'grants.open': op({
+    summary: "Open time-boxed access to a tenant's records, with a justification.",
+    input: z.object({
+      tenantId: tenantIdSchema,
+      reason: z.string().trim().min(10, 'say why, in at least 10 characters').max(500),
+      ticket: ticketSchema,
+      minutes: z.number().int().min(5).max(240).optional(),
+    }),
+    output: grantSchema,
+    access: CONTENT_ROLES,
+    audited: true,
+  }),
+  'grants.list': op({
+    summary: "Justified-access grants on a tenant (live and recent).",
+    input: z.object({ tenantId: tenantIdSchema }),
+    output: z.array(grantSchema),
+    access: DIRECTORY_ROLES,
+    audited: false,
+  }),
+  'grants.revoke': op({
+    summary: 'End a justified-access grant now.',
+    input: z.object({ tenantId: tenantIdSchema, grantId: z.string().max(80) }),
+    output: ok,
+    access: [...CONTENT_ROLES, ...ADMIN_ROLES],
+    audited: true,
+  }),
+  'tenants.records': op({
+    summary: "Browse one entity's records in a tenant's live database (needs a justification grant).",
+    input: z.object({
+      tenantId: tenantIdSchema,
+      entity: z.enum(['colleagues', 'companies', 'persons', 'spaces', 'opportunities', 'tasks', 'activities', 'opportunity_lines', 'files', 'custom_field_definitions', 'custom_field_values']),
+      afterId: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(200).default(50),
+    }),
+    output: z.object({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.unknown())), nextAfterId: z.number().int().nullable() }),
+    access: CONTENT_ROLES,
+    audited: true,
+    requiresGrant: true,
+  }),
+
+  'audit.list': op({
+    summary: 'Read the audit log, newest first, filtered.',
+    input: auditFilterSchema.extend({ beforeSeq: z.number().int().min(1).optional(), limit: z.number().int().min(1).max(500).default(100) }),
+    output: z.object({ records: z.array(auditRecordSchema) }),
+    access: ADMIN_ROLES,
+    audited: false,
+  }),
+  'audit.exportCsv': op({
+    summary: 'Export the filtered audit log as CSV.',
+    input: auditFilterSchema,
+    output: z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int(), truncated: z.boolean() }),
+    access: ADMIN_ROLES,
+    audited: true,
+  }),
+  'audit.verify': op({
+    summary: 'Walk the audit hash chain and report the first broken record.',
+    input: empty,
+    output: chainStatusSchema,
+    access: ADMIN_ROLES,
+    audited: true,
+    system: true,
+  }),
+  'jobs.list': op({
+    summary: 'Recent jobs, for a tenant or all.',
+    input: z.object({ tenantId: tenantIdSchema.optional(), kind: z.string().max(40).optional(), limit: z.number().int().min(1).max(200).default(50) }),
+    output: z.array(jobViewSchema),
+    access: DIRECTORY_ROLES,
+    audited: false,
+  }),
+  'jobs.get': op({
+    summary: 'One job with its progress or result.',
+    input: z.object({ jobId: jobIdSchema }),
+    output: jobViewSchema,
+    access: DIRECTORY_ROLES,
+    audited: false,
+  }),
+  'jobs.cancel': op({
+    summary: 'Cancel a running job (its partial output is removed).',
+    input: z.object({ jobId: jobIdSchema }),
+    output: z.object({ cancelled: z.boolean() }),
     access: DIRECTORY_ROLES,
     audited: true,
   }),

@@ -9,6 +9,7 @@ import { isAllowed, type Role } from './roles';
 import type { AuditActor, AuditOutcome } from '../audit/audit.chain';
 import type { AuditLog } from '../audit/audit.service';
 import type { Session, StaffService } from '../staff/staff.service';
+import type { GrantsService } from '../access/grants.service';
 import { CustosError, toErrorInfo, type Envelope } from '../shared/errors';
 
 export type Transport = 'ipc' | 'http' | 'cli';
@@ -42,6 +43,7 @@ export interface CallResult<T = unknown> {
 
 export interface DispatcherDeps {
   staff: StaffService;
+  grants: GrantsService;
   audit: AuditLog;
   handlers: Handlers;
   /** Called when something unexpected is thrown, for the operator log (never customer data). */
@@ -152,7 +154,21 @@ export class Dispatcher {
     if (!parsed.success) {
       return refuse(new CustosError('INVALID_INPUT', `The request was not valid: ${zodIssues(parsed.error)}.`, 'Correct the highlighted values and try again.'));
     }
-    // 4. domain
+    // 4. justified access: content operations need the caller's own live grant for this tenant.
+    if (def.requiresGrant) {
+      const tenantId = tenantIdOf(parsed.data);
+      if (!session || !tenantId) {
+        return refuse(new CustosError('GRANT_REQUIRED', 'Viewing tenant records needs a signed-in staff member and a justification.', 'Sign in and give a justification.'));
+      }
+      try {
+        const grant = await this.deps.grants.requireLive(session.staff.id, tenantId);
+        auditFacts.grantId = grant.id;
+        auditFacts.justification = { reason: grant.reason, ticket: grant.ticket };
+      } catch (e) {
+        return refuse(e as CustosError);
+      }
+    }
+    // 5. domain
     const handler = this.deps.handlers[name] as Handler<OpName>;
     const hctx: HandlerContext = {
       session,

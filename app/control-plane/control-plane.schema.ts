@@ -73,6 +73,38 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface GrantsTable {
+  id: string;
+  staff_id: string;
+  tenant_id: string;
+  reason: string;
+  ticket: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  tenant_id: string | null;
+  state: string;
+  phase: string;
+  done: number;
+  total: number | null;
+  bytes_done: number;
+  bytes_total: number | null;
+  actor_label: string;
+  staff_id: string | null;
+  params: string;
+  result: string | null;
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+  heartbeat_at: string;
+  runner: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -84,6 +116,8 @@ export interface ControlPlaneDatabase {
   sessions: SessionsTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
+  grants: GrantsTable;
+  jobs: JobsTable;
 }
 
 export type ControlPlaneDb = Kysely<ControlPlaneDatabase>;

@@ -10,6 +10,8 @@ import { Dispatcher, type CallContext, type CallResult } from '../api/dispatcher
 import { createHandlers } from '../api/handlers';
 import type { ConsoleEvent } from '../api/contract';
 import { AuditLog } from '../audit/audit.service';
+import { GrantsService } from '../access/grants.service';
+import { JobRunner } from '../jobs/job-runner';
 import type { ControlPlane } from '../control-plane/control-plane.port';
 import { openSqliteControlPlane } from '../control-plane/sqlite.control-plane';
 import { generateFleet } from '../demo';
@@ -48,6 +50,8 @@ export interface ConsoleServices {
   tenantDbs: TenantDatabases;
   staff: StaffService;
   audit: AuditLog;
+  grants: GrantsService;
+  jobs: JobRunner;
   events: EventEmitter<{ event: [ConsoleEvent] }>;
   log: Logger;
   appVersion: string;
@@ -101,10 +105,13 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
   };
   const staff = new StaffService(controlPlane, clock, identity);
   const audit = new AuditLog(controlPlane, clock, APP_VERSION);
+  const grants = new GrantsService(controlPlane, clock);
   const events = new EventEmitter<{ event: [ConsoleEvent] }>();
   events.setMaxListeners(100);
+  const jobs = new JobRunner(controlPlane, clock, audit, events);
+  await jobs.recoverStale();
 
-  const services: ConsoleServices = { dataDir, config, clock, controlPlane, objectStore, catalogue, tenantDbs, staff, audit, events, log, appVersion: APP_VERSION };
+  const services: ConsoleServices = { dataDir, config, clock, controlPlane, objectStore, catalogue, tenantDbs, staff, audit, grants, jobs, events, log, appVersion: APP_VERSION };
 
   if ((options.seedDemo ?? true) && (await catalogue.count()) === 0 && config.demo.tenants > 0) {
     const seeded = await controlPlane.db.selectFrom('settings').select('value').where('key', '=', 'demo_seeded_at').executeTakeFirst();
@@ -128,6 +135,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
   const dispatcher = new Dispatcher({
     staff,
     audit,
+    grants,
     handlers: createHandlers(services),
     logError: (op, e) => log.error('dispatch.error', { op, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), stack: e instanceof Error ? e.stack : undefined }),
   });
@@ -141,6 +149,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
       return () => events.off('event', fn);
     },
     async close() {
+      jobs.close();
       await tenantDbs.closeAll();
       await objectStore.close();
       await controlPlane.close();

@@ -1,10 +1,14 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import { CustosError } from '../../shared/errors';
 import * as m0001 from './0001-initial';
+import * as m0002 from './0002-grants';
+import * as m0003 from './0003-jobs';
 
 /** Numbered migrations, applied in order, each once (CONVENTIONS.md §16). */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   [m0001.id]: m0001,
+  [m0002.id]: m0002,
+  [m0003.id]: m0003,
 };
 
 /** Brings a control plane to the newest schema; kysely's Migrator keeps the log and the lock. */

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { CustosError } from '../../shared/errors';
 import { LocalObjectStore } from './local.object-store';
 import type { ObjectStore } from './object-store.port';
+import { assertEeaRegion } from './eea.policy';
 import { S3ObjectStore } from './s3.object-store';
+import { assertSecureTransport } from './transport.policy';
 
 /**
  * The object store's public face: the port, its two adapters, and
@@ -62,6 +64,10 @@ export async function openObjectStore(config: unknown, env: NodeJS.ProcessEnv = 
   }
   const cfg = parsed.data;
   if (cfg.kind === 'local') return new LocalObjectStore({ dir: cfg.dir });
+
+  // Config-only guards first, so that the most important refusal is the one staff see.
+  assertSecureTransport(cfg.endpoint);
+  assertEeaRegion(cfg.region);
 
   const accessKeyId = env[cfg.accessKeyIdEnv];
   const secretAccessKey = env[cfg.secretAccessKeyEnv];

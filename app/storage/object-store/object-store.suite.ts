@@ -263,6 +263,23 @@ export function objectStoreSuite(name: string, factory: () => Promise<StoreUnder
       expect(sha256(body)).toBe(sha256(data));
     });
 
+    it('put stops when its signal aborts mid-stream, and stores nothing', async () => {
+      const ac = new AbortController();
+      const chunk = randomBytes(256 * 1024);
+      let sent = 0;
+      const body = new Readable({
+        read() {
+          sent += chunk.length;
+          if (sent === 4 * chunk.length) ac.abort();
+          // Endless unless aborted: the test fails by timeout if the signal is ignored.
+          setTimeout(() => this.push(chunk), 1);
+        },
+      });
+      await expect(store.put('a/aborted-mid', body, { signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
+      expect(await store.head('a/aborted-mid')).toBeNull();
+      expect(await collect(store.list('a/'))).toEqual([]);
+    });
+
     it('put honours an already-aborted signal and stores nothing', async () => {
       const ac = new AbortController();
       ac.abort();

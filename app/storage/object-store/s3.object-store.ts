@@ -351,8 +351,9 @@ export class S3ObjectStore implements ObjectStore {
       for (const o of page.Contents ?? []) {
         if (o.Key === undefined || !o.Key.startsWith(this.keyPrefix)) continue;
         // S3 lists in UTF-8 byte order and continues each page after the last key. A server
-        // that does not (s3rver, when a key is also a "folder": `a` and `a/b`) silently skips
-        // keys across pages: refuse rather than let a purge verification miss objects.
+        // that does not (s3rver, when a key is also a "folder": `a` and `a/b`) skips keys
+        // across pages. Disorder we can see (within a page, or between pages) is refused
+        // rather than letting a purge verification trust an incomplete listing.
         const current = Buffer.from(o.Key, 'utf8');
         if (previous !== null && Buffer.compare(previous, current) >= 0) throw outOfOrder(this.bucket, this.location);
         previous = current;

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contract, OP_NAMES, type OpName } from './contract';
+import { ROLES, type Role } from './roles';
+import { consoleFixture, type ConsoleFixture } from '../testing/console-fixture';
+import type { CallContext } from './dispatcher';
+
+/**
+ * The role matrix of issue 3, written out once more by hand: if someone widens an
+ * operation's access in the contract, this table disagrees and the test fails.
+ * 'public' = no session needed; 'signed-in' = any staff member.
+ */
+const MATRIX: Record<OpName, 'public' | 'signed-in' | Role[]> = {
+  'setup.status': 'public',
+  'setup.createFirstAdmin': 'public',
+  'session.signIn': 'public',
+  'session.current': 'public',
+  'session.signOut': 'signed-in',
+  'session.changePassword': 'signed-in',
+  'session.signOutEverywhere': 'signed-in',
+  'tenants.list': ['support', 'technical', 'account_manager', 'admin'],
+  'tenants.get': ['support', 'technical', 'account_manager', 'admin'],
+  'tenants.stats': ['support', 'technical', 'account_manager', 'admin'],
+  'tenants.records': ['technical'],
+  'grants.open': ['technical'],
+  'grants.list': ['support', 'technical', 'account_manager', 'admin'],
+  'grants.revoke': ['technical', 'admin'],
+  'staff.list': ['admin'],
+  'staff.create': ['admin'],
+  'staff.setStatus': ['admin'],
+  'staff.setRoles': ['admin'],
+  'staff.resetPassword': ['admin'],
+  'staff.unlock': ['admin'],
+  'audit.list': ['admin'],
+  'audit.exportCsv': ['admin'],
+  'audit.verify': ['admin'],
+  'jobs.list': ['support', 'technical', 'account_manager', 'admin'],
+  'jobs.get': ['support', 'technical', 'account_manager', 'admin'],
+  'jobs.cancel': ['support', 'technical', 'account_manager', 'admin'],
+};
+
+/** A valid input for each operation, so refusals can only come from the role check. */
+const SAMPLE: Record<OpName, unknown> = {
+  'setup.status': {},
+  'setup.createFirstAdmin': { email: 'x@vendor.example', displayName: 'X', password: 'Kestrel#Harbour42' },
+  'session.signIn': { email: 'nobody@vendor.example', password: 'x' },
+  'session.current': {},
+  'session.signOut': {},
+  'session.changePassword': { currentPassword: 'wrong', newPassword: 'Another#Meadow88' },
+  'session.signOutEverywhere': {},
+  'tenants.list': {},
+  'tenants.get': { tenantId: 't-000001' },
+  'tenants.stats': { tenantId: 't-000001' },
+  'tenants.records': { tenantId: 't-000001', entity: 'persons' },
+  'grants.open': { tenantId: 't-000001', reason: 'Customer asked about a lost deal', ticket: 'SUP-1' },
+  'grants.list': { tenantId: 't-000001' },
+  'grants.revoke': { tenantId: 't-000001', grantId: 'g-none' },
+  'staff.list': {},
+  'staff.create': { email: 'new@vendor.example', displayName: 'New', roles: ['support'], temporaryPassword: 'Kestrel#Harbour42' },
+  'staff.setStatus': { staffId: 's-none', status: 'active' },
+  'staff.setRoles': { staffId: 's-none', roles: ['support'] },
+  'staff.resetPassword': { staffId: 's-none', temporaryPassword: 'Kestrel#Harbour42' },
+  'staff.unlock': { staffId: 's-none' },
+  'audit.list': {},
+  'audit.exportCsv': {},
+  'audit.verify': {},
+  'jobs.list': {},
+  'jobs.get': { jobId: 'j-00000000-0000-0000-0000-000000000000' },
+  'jobs.cancel': { jobId: 'j-00000000-0000-0000-0000-000000000000' },
+};
+
+const SESSION_ENDING: OpName[] = ['session.signOut', 'session.signOutEverywhere'];
+
+describe('role matrix: every operation against every role, through the dispatcher', () => {
+  let fx: ConsoleFixture;
+  beforeAll(async () => {
+    fx = await consoleFixture();
+  });
+  afterAll(async () => fx?.close());
+
+  it('the table covers exactly the contract', () => {
+    expect(Object.keys(MATRIX).sort()).toEqual([...OP_NAMES].sort());
+    expect(Object.keys(SAMPLE).sort()).toEqual([...OP_NAMES].sort());
+  });
+
+  it.each(OP_NAMES)('%s has the access the matrix says', (op) => {
+    const expected = MATRIX[op];
+    const actual = contract[op].access;
+    expect(actual === 'public' || actual === 'signed-in' ? actual : [...actual].sort()).toEqual(typeof expected === 'string' ? expected : [...expected].sort());
+  });
+
+  const subjects: (Role | 'nobody')[] = ['nobody', ...ROLES];
+  const cases = OP_NAMES.flatMap((op) => subjects.map((who) => [op, who] as const));
+
+  it.each(cases)('%s as %s', async (op, who) => {
+    const ctx: CallContext = who === 'nobody' ? { transport: 'http', sessionToken: null } : await fx.as([who]);
+    const r = await fx.core.dispatch(ctx, op, SAMPLE[op]);
+    const expected = MATRIX[op];
+    const allowed = expected === 'public' || (expected === 'signed-in' ? who !== 'nobody' : who !== 'nobody' && expected.includes(who));
+    const code = r.envelope.ok ? 'ok' : r.envelope.error.code;
+    if (allowed) {
+      expect(['FORBIDDEN', 'NOT_SIGNED_IN'], `${op} as ${who} was refused: ${code}`).not.toContain(code);
+    } else {
+      expect(code).toBe(who === 'nobody' ? 'NOT_SIGNED_IN' : 'FORBIDDEN');
+      if (!r.envelope.ok) expect(r.envelope.error.hint).toBeTruthy();
+    }
+    void SESSION_ENDING;
+  });
+
+  it('an unknown operation or a prototype key is refused before anything runs', async () => {
+    for (const op of ['nope', '__proto__', 'constructor', 'toString', 42, null]) {
+      const r = await fx.core.dispatch(fx.adminCtx, op, {});
+      expect(r.envelope.ok ? 'ok' : r.envelope.error.code).toBe('UNKNOWN_OPERATION');
+    }
+  });
+
+  it('bad input is refused with the field named, and audited as refused', async () => {
+    const r = await fx.core.dispatch(fx.adminCtx, 'tenants.get', { tenantId: '../../etc/passwd' });
+    expect(r.envelope.ok).toBe(false);
+    if (!r.envelope.ok) {
+      expect(r.envelope.error.code).toBe('INVALID_INPUT');
+      expect(r.envelope.error.message).toContain('tenantId');
+    }
+    const last = await fx.core.services.audit.query({ limit: 1 });
+    expect(last[0]).toMatchObject({ action: 'tenants.get', outcome: { status: 'refused', code: 'INVALID_INPUT' } });
+  });
+
+  it('content needs a live grant for that very tenant; grants expire', async () => {
+    const tech = await fx.as(['technical']);
+    const without = await fx.core.dispatch(tech, 'tenants.records', { tenantId: 't-000001', entity: 'persons' });
+    expect(without.envelope.ok ? 'ok' : without.envelope.error.code).toBe('GRANT_REQUIRED');
+    const g = await fx.core.dispatch(tech, 'grants.open', { tenantId: 't-000001', reason: 'Ticket about deleted deals', ticket: 'SUP-42' });
+    expect(g.envelope.ok).toBe(true);
+    const withGrant = await fx.core.dispatch(tech, 'tenants.records', { tenantId: 't-000001', entity: 'persons' });
+    expect(withGrant.envelope.ok).toBe(true);
+    if (withGrant.envelope.ok) expect((withGrant.envelope.value as { rows: unknown[] }).rows).toHaveLength(1);
+    const last = await fx.core.services.audit.query({ action: 'tenants.records', limit: 1 });
+    expect(last[0]?.justification).toEqual({ reason: 'Ticket about deleted deals', ticket: 'SUP-42' });
+    expect(last[0]?.grantId).toMatch(/^g-/);
+    // Another technical staff member cannot ride on that grant.
+    const other = await fx.as(['technical']);
+    const r2 = await fx.core.dispatch(other, 'tenants.records', { tenantId: 't-000001', entity: 'persons' });
+    expect(r2.envelope.ok ? 'ok' : r2.envelope.error.code).toBe('GRANT_REQUIRED');
+    // 61 minutes later the same staff member's grant has expired (new session: the old one idled out).
+    const staffId = (await fx.core.services.staff.resolveSession(tech.sessionToken!)).staff.id;
+    fx.clock.advance(61 * 60_000);
+    const again = await fx.core.services.staff.openSession(staffId, 'http');
+    const r3 = await fx.core.dispatch({ transport: 'http', sessionToken: again.token }, 'tenants.records', { tenantId: 't-000001', entity: 'persons' });
+    expect(r3.envelope.ok ? 'ok' : r3.envelope.error.code).toBe('GRANT_REQUIRED');
+  });
+});

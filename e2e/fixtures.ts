@@ -1,0 +1,104 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+export const ADMIN = { email: 'root@vendor.example', name: 'Rita Root', password: 'Kestrel#Harbour42' };
+export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+export interface ConsoleServer {
+  url: string;
+  origin: string;
+  dataDir: string;
+  /** Reads the control plane directly (the test's independent view of the truth). */
+  controlPlane<T>(fn: (db: Database.Database) => T): T;
+  tenantDb<T>(dbLocation: string, fn: (db: Database.Database) => T): T;
+  /** Writes custos.json changes and restarts the server on the same data folder. */
+  restart(configPatch?: Record<string, unknown>): Promise<void>;
+}
+
+async function startServer(dataDir: string, demoTenants: number): Promise<{ child: ChildProcess; url: string }> {
+  const urlFile = join(dataDir, '..', `url-${Date.now()}.txt`);
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'custos.mjs'), 'serve', '--data-dir', dataDir, '--port', '0', '--url-file', urlFile, '--demo-tenants', String(demoTenants)], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env },
+  });
+  const deadline = Date.now() + 90_000;
+  while (!existsSync(urlFile)) {
+    if (child.exitCode !== null) throw new Error(`custos serve exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error('custos serve did not start within 90 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, url: readFileSync(urlFile, 'utf8').trim() };
+}
+
+export const test = base.extend<{}, { server: ConsoleServer }>({
+  server: [
+    async ({}, use) => {
+      const root = mkdtempSync(join(tmpdir(), 'custos-e2e-'));
+      const dataDir = join(root, 'data');
+      let { child, url } = await startServer(dataDir, 24);
+      const server: ConsoleServer = {
+        get url() {
+          return url;
+        },
+        get origin() {
+          return new URL(url).origin;
+        },
+        dataDir,
+        controlPlane(fn) {
+          const db = new Database(join(dataDir, 'control-plane.sqlite'), { readonly: true });
+          try {
+            return fn(db);
+          } finally {
+            db.close();
+          }
+        },
+        tenantDb(dbLocation, fn) {
+          const db = new Database(join(dataDir, 'tenants', dbLocation), { readonly: true });
+          try {
+            return fn(db);
+          } finally {
+            db.close();
+          }
+        },
+        async restart(configPatch) {
+          child.kill('SIGTERM');
+          await new Promise((r) => child.once('exit', r));
+          if (configPatch) {
+            const path = join(dataDir, 'custos.json');
+            const cfg = JSON.parse(readFileSync(path, 'utf8'));
+            writeFileSync(path, JSON.stringify({ ...cfg, ...configPatch }, null, 2));
+          }
+          ({ child, url } = await startServer(dataDir, 24));
+        },
+      };
+      await use(server);
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+      rmSync(root, { recursive: true, force: true });
+    },
+    { scope: 'worker', timeout: 180_000 },
+  ],
+});
+
+export { expect };
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(repoRoot, 'e2e', 'screenshots', `${name}.png`), fullPage: false });
+}
+
+/** Opens the console URL (token → cookie) and lands on first-run setup or sign-in. */
+export async function openConsole(page: Page, server: ConsoleServer): Promise<void> {
+  await page.goto(server.url);
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByTestId('signin-email').fill(email);
+  await page.getByTestId('signin-password').fill(password);
+  await page.getByTestId('signin-submit').click();
+}
