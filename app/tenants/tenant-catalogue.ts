@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { TenantListInput, TenantSortColumn, TenantSummary, TenantDetail } from '../api/contract';
 import { tenantListInputSchema } from '../api/contract';
 import type { ControlPlaneDb, TenantsTable } from '../control-plane/control-plane.schema';
@@ -139,22 +139,38 @@ export class TenantCatalogue {
 
     const totalRow = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const col = SORT_COLUMN[input.sort];
-    const rows = await q
-      .selectAll()
-      // Nulls last whichever the direction, then a stable tiebreak on id so pages never overlap.
-      .orderBy((eb) => eb.case().when(col, 'is', null).then(1).else(0).end())
-      .orderBy(col, input.direction)
-      .orderBy('id', 'asc')
+    // Nulls last whichever the direction (only two columns can be null), then a
+    // stable tiebreak on id so pages never overlap; (col, id) indexes serve both.
+    const nullable = col === 'last_snapshot_at' || col === 'dpa_accepted_at';
+    let ordered = q.selectAll();
+    if (nullable) ordered = ordered.orderBy((eb) => eb.case().when(col, 'is', null).then(1).else(0).end());
+    // With a search term few rows match: sorting the matches beats walking the whole
+    // sort index with a lookup per row, so the sort key is wrapped to keep the planner
+    // off that index (coalesce(x, x) is x on SQLite and PostgreSQL alike).
+    const sortKey = needle ? sql<unknown>`coalesce(${sql.ref(col)}, ${sql.ref(col)})` : col;
+    const rows = await ordered
+      .orderBy(sortKey as typeof col, input.direction)
+      .orderBy('id', input.direction)
       .limit(input.limit)
       .offset(input.offset)
       .execute();
-    const regions = await this.db.selectFrom('tenants').select('region').distinct().orderBy('region').execute();
+    const regions = await this.regions();
     return {
       total: Number(totalRow.n),
       offset: input.offset,
       rows: rows.map((r) => toSummary(toRecord(r))),
-      regions: regions.map((r) => r.region),
+      regions,
     };
+  }
+
+  private regionCache: { at: number; values: string[] } | null = null;
+
+  /** Distinct regions for the filter; cached briefly since the directory asks on every page. */
+  async regions(): Promise<string[]> {
+    if (this.regionCache && Date.now() - this.regionCache.at < 30_000) return this.regionCache.values;
+    const rows = await this.db.selectFrom('tenants').select('region').distinct().orderBy('region').execute();
+    this.regionCache = { at: Date.now(), values: rows.map((r) => r.region) };
+    return this.regionCache.values;
   }
 
   async find(idOrSlug: string): Promise<TenantRecord | null> {

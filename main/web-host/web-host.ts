@@ -143,7 +143,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     let size = 0;
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
-      if (size > MAX_BODY) return null;
+      if (size > MAX_BODY) {
+        req.pause();
+        return null;
+      }
       chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks);
@@ -156,7 +159,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return sendError(res, 415, 'INVALID_INPUT', 'Only JSON requests are accepted.', 'Use the console UI.');
     }
     const body = await readBody(req);
-    if (body === null) return sendError(res, 413, 'INVALID_INPUT', 'The request is too large.', 'Send less at once.');
+    if (body === null) {
+      // Stop reading the rest: close the connection so it is not reused mid-body.
+      res.setHeader('Connection', 'close');
+      sendError(res, 413, 'INVALID_INPUT', 'The request is too large.', 'Send less at once.');
+      res.on('finish', () => req.destroy());
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));

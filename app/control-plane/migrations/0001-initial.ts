@@ -26,8 +26,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('search_text', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  for (const col of ['name', 'plan', 'status', 'region', 'created_at', 'last_snapshot_at', 'db_size_bytes']) {
-    await db.schema.createIndex(`tenants_${col}`).on('tenants').column(col).execute();
+  // (column, id): the directory sorts by any column with id as the tiebreak, so
+  // every sort walks an index instead of sorting 100,000 rows per page.
+  for (const col of ['name', 'slug', 'plan', 'status', 'region', 'created_at', 'dpa_accepted_at', 'last_snapshot_at', 'db_size_bytes', 'attachment_count', 'attachment_bytes']) {
+    await db.schema.createIndex(`tenants_${col}`).on('tenants').columns([col, 'id']).execute();
   }
 
   await db.schema

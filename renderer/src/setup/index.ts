@@ -1,0 +1,1 @@
+export { FirstAdminForm } from './FirstAdminForm';

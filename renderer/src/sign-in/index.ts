@@ -1,0 +1,2 @@
+export { SignInForm } from './SignInForm';
+export { ChangePasswordForm } from './ChangePasswordForm';

@@ -1,0 +1,3 @@
+export { TenantDirectory } from './TenantDirectory';
+export { TenantPage } from './TenantPage';
+export { directoryStore } from './directory-store';
