@@ -188,6 +188,8 @@ export const chainStatusSchema = z.object({
   head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
   problem: z.string().nullable(),
   problemSeq: z.number().int().nullable(),
+  /** Chain heads written to the object store and checked against the chain. */
+  anchors: z.number().int(),
 });
 
 const newPassword = z.string().min(1).max(1024);

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ConsoleServices } from '../runtime/console';
 import type { Handlers } from '../api/dispatcher';
-import { describeProblem } from './audit.chain';
+import { verifyAudit } from './audit.verify';
 import type { AuditBody } from './audit.chain';
 
 type AuditOps = 'audit.list' | 'audit.exportCsv' | 'audit.verify';
@@ -47,15 +47,6 @@ export function auditHandlers(s: ConsoleServices): Pick<Handlers, AuditOps> {
       return { fileName: `custos-audit-${stamp}.csv`, csv, rows: rows.length, truncated };
     },
 
-    'audit.verify': async () => {
-      const v = await s.audit.verify();
-      return {
-        ok: v.ok,
-        checked: v.checked,
-        head: v.head,
-        problem: v.firstProblem ? describeProblem(v.firstProblem) : null,
-        problemSeq: v.firstProblem?.seq ?? null,
-      };
-    },
+    'audit.verify': async () => verifyAudit(s.audit, s.objectStore),
   };
 }

@@ -112,6 +112,16 @@ export class AuditLog {
     return rows.map((r) => JSON.parse(r.body) as AuditBody);
   }
 
+  /** The stored hash of each requested record (for anchor checks). */
+  async hashesAt(seqs: readonly number[]): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    for (let i = 0; i < seqs.length; i += 500) {
+      const rows = await this.cp.db.selectFrom('audit_log').select(['seq', 'hash']).where('seq', 'in', seqs.slice(i, i + 500)).execute();
+      for (const r of rows) out.set(Number(r.seq), r.hash);
+    }
+    return out;
+  }
+
   async head(): Promise<{ seq: number; hash: string } | null> {
     const last = await this.cp.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     return last ? { seq: Number(last.seq), hash: last.hash } : null;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describeProblem } from '../audit/audit.chain';
+import { verifyAudit } from '../audit/audit.verify';
 import type { CliEnv } from './main';
 
 export function registerAuditCommands(program: Command, env: CliEnv): void {
@@ -9,13 +9,12 @@ export function registerAuditCommands(program: Command, env: CliEnv): void {
     .description('walk the hash chain; exit 2 and name the first broken record if it was edited, deleted or reordered')
     .action(async () => {
       const core = await env.open();
-      const verdict = await core.services.audit.verify();
-      if (verdict.ok) {
-        env.out.write(`Audit chain intact: ${verdict.checked} records, head ${verdict.head ? `#${verdict.head.seq} ${verdict.head.hash}` : '(empty)'}.\n`);
+      const v = await verifyAudit(core.services.audit, core.services.objectStore);
+      if (v.ok) {
+        env.out.write(`Audit chain intact: ${v.checked} records, head ${v.head ? `#${v.head.seq} ${v.head.hash}` : '(empty)'}, ${v.anchors} anchors agree.\n`);
         return;
       }
-      const p = verdict.firstProblem!;
-      env.out.write(`Audit chain BROKEN at record ${p.seq}: ${describeProblem(p)}.\n${verdict.checked} records before it are intact.\n`);
+      env.out.write(`Audit chain BROKEN${v.problemSeq ? ` at record ${v.problemSeq}` : ''}: ${v.problem}.\n${v.checked} records before it are intact.\n`);
       process.exitCode = 2;
     });
 }

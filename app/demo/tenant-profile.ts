@@ -54,23 +54,41 @@ export const TENANT_NAME_SPACE = SYLLABLE_A.length * SYLLABLE_B.length * TRADES.
 const NAME_STRIDE = 48_611; // prime, coprime with TENANT_NAME_SPACE, so index → name is a bijection
 
 const nameOffsets = new Map<number, number>();
+// Slugs of the parts, computed once: slugify(name) is exactly their concatenation (tested).
+const SLUG_A = SYLLABLE_A.map((w) => slugify(w));
+const SLUG_B = SYLLABLE_B.map((w) => slugify(w));
+const SLUG_TRADES = TRADES.map((w) => slugify(w));
+const SLUG_LEGAL = LEGAL.map((w) => slugify(w));
 
-export function demoTenantName(seed: number, index: number): string {
+function nameAndSlug(seed: number, index: number): { name: string; slug: string } {
   let offset = nameOffsets.get(seed);
   if (offset === undefined) {
     offset = Prng.derive(seed, 'tenant-names').int(0, TENANT_NAME_SPACE - 1);
     nameOffsets.set(seed, offset);
   }
   let pos = (((index % TENANT_NAME_SPACE) * NAME_STRIDE) % TENANT_NAME_SPACE + offset) % TENANT_NAME_SPACE;
-  const legal = LEGAL[pos % LEGAL.length] as string;
+  const l = pos % LEGAL.length;
   pos = Math.floor(pos / LEGAL.length);
-  const trade = TRADES[pos % TRADES.length] as string;
+  const t = pos % TRADES.length;
   pos = Math.floor(pos / TRADES.length);
-  const b = SYLLABLE_B[pos % SYLLABLE_B.length] as string;
+  const b = pos % SYLLABLE_B.length;
   pos = Math.floor(pos / SYLLABLE_B.length);
-  const a = SYLLABLE_A[pos % SYLLABLE_A.length] as string;
+  const a = pos % SYLLABLE_A.length;
   const round = Math.floor(index / TENANT_NAME_SPACE);
-  return `${a}${b} ${trade} ${legal}${round > 0 ? ` ${round + 1}` : ''}`;
+  const suffix = round > 0 ? ` ${round + 1}` : '';
+  return {
+    name: `${SYLLABLE_A[a]}${SYLLABLE_B[b]} ${TRADES[t]} ${LEGAL[l]}${suffix}`,
+    slug: `${SLUG_A[a]}${SLUG_B[b]}-${SLUG_TRADES[t]}-${SLUG_LEGAL[l]}${round > 0 ? `-${round + 1}` : ''}`,
+  };
+}
+
+export function demoTenantName(seed: number, index: number): string {
+  return nameAndSlug(seed, index).name;
+}
+
+/** The tenant's slug: `slugify(demoTenantName(seed, index))`, without the cost. */
+export function demoTenantSlug(seed: number, index: number): string {
+  return nameAndSlug(seed, index).slug;
 }
 
 const REGIONS = [
@@ -87,6 +105,8 @@ export const DPA_VERSIONS = [
   { version: '2024-11', from: Date.UTC(2024, 10, 4) },
 ] as const;
 
+const DPA_NEWEST_FIRST = [...DPA_VERSIONS].reverse();
+
 export interface TenantProfile {
   index: number;
   record: TenantRecord;
@@ -101,7 +121,7 @@ export function tenantProfile(seed: number, index: number, asOf: Date): TenantPr
   const rng = Prng.derive(seed, 'tenant', index, 'profile');
   const asOfMs = asOf.getTime();
   const id = demoTenantId(index);
-  const name = demoTenantName(seed, index);
+  const { name, slug } = nameAndSlug(seed, index);
   const hostile = index === DEMO_TRAPS.hostileTenantIndex || index === DEMO_TRAPS.integrityTenantIndex;
 
   let plan: TenantRecord['plan'] = rng.chance(0.25) ? 'trial' : 'commercial';
@@ -119,8 +139,8 @@ export function tenantProfile(seed: number, index: number, asOf: Date): TenantPr
   // The DPA in force when the tenant registered, then perhaps the newest one re-accepted.
   let dpaVersion: string | null = null;
   let dpaAcceptedAt: string | null = null;
-  const inForce = [...DPA_VERSIONS].reverse().find((v) => v.from <= createdAtMs);
-  const newest = [...DPA_VERSIONS].reverse().find((v) => v.from <= asOfMs);
+  const inForce = DPA_NEWEST_FIRST.find((v) => v.from <= createdAtMs);
+  const newest = DPA_NEWEST_FIRST.find((v) => v.from <= asOfMs);
   if (!(plan === 'trial' && rng.chance(0.15) && index !== 2) && newest) {
     if (inForce) {
       dpaVersion = inForce.version;
@@ -147,7 +167,7 @@ export function tenantProfile(seed: number, index: number, asOf: Date): TenantPr
     createdAtMs,
     record: {
       id,
-      slug: slugify(name),
+      slug,
       name,
       plan,
       status,

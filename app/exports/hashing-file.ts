@@ -1,6 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
 
 /** What one written package file is: its path relative to the package, size and SHA-256. */
 export interface WrittenFile {
@@ -45,12 +44,18 @@ export class HashingFile {
   async drain(): Promise<void> {
     if (this.error) throw this.error;
     if (!this.stream.writableNeedDrain) return;
-    await Promise.race([
-      once(this.stream, 'drain'),
-      once(this.stream, 'error').then(([e]) => {
-        throw e;
-      }),
-    ]);
+    await new Promise<void>((resolve, reject) => {
+      const onDrain = (): void => {
+        this.stream.off('error', onError);
+        resolve();
+      };
+      const onError = (e: Error): void => {
+        this.stream.off('drain', onDrain);
+        reject(e);
+      };
+      this.stream.once('drain', onDrain);
+      this.stream.once('error', onError);
+    });
   }
 
   /** Flushes, fsyncs (the package is trusted only once it is on disk) and closes. */

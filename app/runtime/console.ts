@@ -10,6 +10,7 @@ import { Dispatcher, type CallContext, type CallResult } from '../api/dispatcher
 import { createHandlers } from '../api/handlers';
 import type { ConsoleEvent } from '../api/contract';
 import { AuditLog } from '../audit/audit.service';
+import { anchorHead } from '../audit/audit.verify';
 import { GrantsService } from '../access/grants.service';
 import { JobRunner } from '../jobs/job-runner';
 import type { ControlPlane } from '../control-plane/control-plane.port';
@@ -132,6 +133,18 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
     }
   }
 
+  // Anchor the audit chain head outside the control plane every few minutes and at close.
+  let lastAnchor: { seq: number } | null = null;
+  const anchor = async () => {
+    try {
+      lastAnchor = await anchorHead(audit, objectStore, clock.now(), lastAnchor);
+    } catch (e) {
+      log.warn('audit.anchor.failed', { error: (e as Error).message });
+    }
+  };
+  const anchorTimer = setInterval(() => void anchor(), 5 * 60_000);
+  anchorTimer.unref();
+
   const dispatcher = new Dispatcher({
     staff,
     audit,
@@ -149,7 +162,9 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
       return () => events.off('event', fn);
     },
     async close() {
+      clearInterval(anchorTimer);
       jobs.close();
+      await anchor();
       await tenantDbs.closeAll();
       await objectStore.close();
       await controlPlane.close();

@@ -10,7 +10,7 @@ import type { TenantPlan, TenantSortColumn, TenantStatus } from '../../../app/ap
 import { buildHash, navigate, parseHash, replaceHash } from '../shell/router';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { plural } from '../ui/format';
-import { COLUMN_LAYOUT, DIRECTORY_COLUMNS, GRID_TEMPLATE, type DirectoryRow } from './directory-columns';
+import { COLUMN_LAYOUT, DIRECTORY_COLUMNS, GRID_MIN_WIDTH, GRID_TEMPLATE, type DirectoryRow } from './directory-columns';
 import { DEFAULT_QUERY, PLANS, PLAN_LABEL, STATUSES, STATUS_LABEL, directoryParams, hasFilters, listKey, parseDirectoryQuery, toggleSort, type DirectoryQuery } from './directory-query';
 import { directoryStore as store } from './directory-store';
 
@@ -145,38 +145,30 @@ export function TenantDirectory() {
         return;
       }
       if (editable && !inSearch) return;
-      if (!inSearch && !inGrid && t && t !== document.body) return;
+      // Keys that mean something on a focused button or link stay theirs, except ↑/↓.
+      const free = inSearch || inGrid || !t || t === document.body;
       const page = Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? 400) - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
+      const go = (delta: number) => {
+        e.preventDefault();
+        move(delta);
+        // Enter then opens the selected row, wherever the arrows were pressed.
+        if (!inSearch && !inGrid) scrollRef.current?.focus({ preventScroll: true });
+      };
       switch (e.key) {
         case 'ArrowDown':
-          e.preventDefault();
-          move(1);
-          break;
+          return go(1);
         case 'ArrowUp':
-          e.preventDefault();
-          move(-1);
-          break;
+          return go(-1);
         case 'PageDown':
-          if (inSearch) return;
-          e.preventDefault();
-          move(page);
-          break;
+          return free && !inSearch ? go(page) : undefined;
         case 'PageUp':
-          if (inSearch) return;
-          e.preventDefault();
-          move(-page);
-          break;
+          return free && !inSearch ? go(-page) : undefined;
         case 'Home':
-          if (inSearch) return;
-          e.preventDefault();
-          move(-total);
-          break;
+          return free && !inSearch ? go(-total) : undefined;
         case 'End':
-          if (inSearch) return;
-          e.preventDefault();
-          move(total);
-          break;
+          return free && !inSearch ? go(total) : undefined;
         case 'Enter': {
+          if (!free) return;
           // A search that narrowed the fleet to one tenant opens it without selecting first.
           const target = store.selected ?? (total === 1 ? 0 : null);
           if (target !== null) {
@@ -335,7 +327,7 @@ export function TenantDirectory() {
             store.scrollOffset = e.currentTarget.scrollTop;
           }}
         >
-          <div className="grid__header" role="row" aria-rowindex={1} style={{ gridTemplateColumns: GRID_TEMPLATE }}>
+          <div className="grid__header" role="row" aria-rowindex={1} style={{ gridTemplateColumns: GRID_TEMPLATE, minWidth: GRID_MIN_WIDTH }}>
             {headers.map((h) => {
               const id = h.column.id as TenantSortColumn;
               const sorted = h.column.getIsSorted();
@@ -357,7 +349,7 @@ export function TenantDirectory() {
             })}
           </div>
           {firstLoad ? (
-            <div className="grid__body">
+            <div className="grid__body" style={{ minWidth: GRID_MIN_WIDTH }}>
               {Array.from({ length: SKELETON_ROWS }, (_, i) => (
                 <div key={i} className="grid__row grid__row--placeholder" style={{ gridTemplateColumns: GRID_TEMPLATE }} aria-hidden="true">
                   {DIRECTORY_COLUMNS.map((c) => (
@@ -369,7 +361,7 @@ export function TenantDirectory() {
               ))}
             </div>
           ) : (
-            <div className="grid__body grid__body--virtual" style={{ height: virtualizer.getTotalSize() }}>
+            <div className="grid__body grid__body--virtual" style={{ height: virtualizer.getTotalSize(), minWidth: GRID_MIN_WIDTH }}>
               {table.getRowModel().rows.map((row, i) => {
                 const v = items[i];
                 if (!v) return null;

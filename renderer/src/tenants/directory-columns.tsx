@@ -13,7 +13,9 @@ export interface DirectoryRow {
 }
 
 export interface DirectoryColumnLayout {
-  /** CSS grid track: the table shrinks to these minimums, then shares the rest. */
+  /** Narrowest the column gets, in px; past the sum of these the grid scrolls sideways. */
+  min: number;
+  /** CSS grid track: the minimum, then a share of the spare width. */
   track: string;
   numeric: boolean;
 }
@@ -23,8 +25,8 @@ type Col = ColumnDef<DirectoryRow>;
 /** Column id = the server-side sort its header toggles. */
 export const COLUMN_LAYOUT = {} as Record<TenantSortColumn, DirectoryColumnLayout>;
 
-function col(id: TenantSortColumn, header: string, track: string, cell: (t: TenantSummary) => ReactNode, numeric = false): Col {
-  COLUMN_LAYOUT[id] = { track, numeric };
+function col(id: TenantSortColumn, header: string, [min, share]: [number, number], cell: (t: TenantSummary) => ReactNode, numeric = false): Col {
+  COLUMN_LAYOUT[id] = { min, track: `minmax(${min}px, ${share}fr)`, numeric };
   return {
     id,
     header,
@@ -41,21 +43,21 @@ function col(id: TenantSortColumn, header: string, track: string, cell: (t: Tena
  * and are only ever rendered as React text.
  */
 export const DIRECTORY_COLUMNS: Col[] = [
-  col('name', 'Name', 'minmax(180px, 2.2fr)', (t) => (
+  col('name', 'Name', [160, 2.2], (t) => (
     <span className="cell-name" title={t.name}>
       {t.name}
     </span>
   )),
-  col('slug', 'Slug', 'minmax(130px, 1.3fr)', (t) => (
+  col('slug', 'Slug', [116, 1.3], (t) => (
     <span className="mono truncate" title={t.slug}>
       {t.slug}
     </span>
   )),
-  col('plan', 'Plan', 'minmax(92px, 0.8fr)', (t) => <span className={`plan plan--${t.plan}`}>{PLAN_LABEL[t.plan] ?? t.plan}</span>),
-  col('status', 'Status', 'minmax(108px, 0.9fr)', (t) => <StatusBadge status={t.status} />),
-  col('region', 'Region', 'minmax(100px, 0.9fr)', (t) => <span className="truncate">{t.region}</span>),
-  col('createdAt', 'Created', 'minmax(104px, 0.9fr)', (t) => <DateText iso={t.createdAt} />),
-  col('dpaAcceptedAt', 'DPA', 'minmax(140px, 1.2fr)', (t) =>
+  col('plan', 'Plan', [90, 0.8], (t) => <span className={`plan plan--${t.plan}`}>{PLAN_LABEL[t.plan] ?? t.plan}</span>),
+  col('status', 'Status', [116, 0.9], (t) => <StatusBadge status={t.status} />),
+  col('region', 'Region', [100, 0.9], (t) => <span className="truncate">{t.region}</span>),
+  col('createdAt', 'Created', [100, 0.9], (t) => <DateText iso={t.createdAt} />),
+  col('dpaAcceptedAt', 'DPA', [134, 1.2], (t) =>
     t.dpaVersion ? (
       <span className="truncate">
         <span className="dpa-version">{t.dpaVersion}</span> <DateText iso={t.dpaAcceptedAt} />
@@ -64,10 +66,12 @@ export const DIRECTORY_COLUMNS: Col[] = [
       <span className="muted">Not accepted</span>
     ),
   ),
-  col('dbSizeBytes', 'Database', 'minmax(88px, 0.8fr)', (t) => formatBytes(t.dbSizeBytes), true),
-  col('attachmentCount', 'Files', 'minmax(70px, 0.6fr)', (t) => formatCount(t.attachmentCount), true),
-  col('attachmentBytes', 'File size', 'minmax(88px, 0.8fr)', (t) => formatBytes(t.attachmentBytes), true),
-  col('lastSnapshotAt', 'Last snapshot', 'minmax(130px, 1.1fr)', (t) => <DateText iso={t.lastSnapshotAt} withTime empty="never" />),
+  col('dbSizeBytes', 'Database', [80, 0.8], (t) => formatBytes(t.dbSizeBytes), true),
+  col('attachmentCount', 'Files', [62, 0.6], (t) => formatCount(t.attachmentCount), true),
+  col('attachmentBytes', 'File size', [80, 0.8], (t) => formatBytes(t.attachmentBytes), true),
+  col('lastSnapshotAt', 'Last snapshot', [142, 1.1], (t) => <DateText iso={t.lastSnapshotAt} withTime empty="never" />),
 ];
 
 export const GRID_TEMPLATE = DIRECTORY_COLUMNS.map((c) => COLUMN_LAYOUT[c.id as TenantSortColumn].track).join(' ');
+/** The minimums include the cells' padding; at 1440 px wide the whole table fits without sideways scrolling. */
+export const GRID_MIN_WIDTH = DIRECTORY_COLUMNS.reduce((sum, c) => sum + COLUMN_LAYOUT[c.id as TenantSortColumn].min, 0);
