@@ -1,26 +1,4 @@
-/**
- * The one window factory's options (issue 9 asserts these from here, not by eye).
- * Electron security checklist: isolation, sandbox, no Node in the renderer.
- */
-import type { BrowserWindowConstructorOptions } from 'electron';
-
-export function secureWebPreferences(preloadPath: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    webviewTag: false,
-    experimentalFeatures: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-  };
-}
-
+/** URL policy of the shell: what the window may load, and which links may leave it. */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'custos';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;

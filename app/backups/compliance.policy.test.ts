@@ -338,8 +338,9 @@ describe('fleet compliance', () => {
     const elapsed = performance.now() - started;
     expect(summary.tenants).toBe(10_000);
     expect(summary.nonCompliant).toBe(Math.ceil(10_000 / 97));
-    // The goal is < 1 s; allow slack for a loaded CI machine.
-    expect(elapsed).toBeLessThan(3000);
+    // The goal is < 1 s: about 0.4 s alone (benchCompliance, npm run bench). Here other suites share the two
+    // cores (a writer process, s3rver), so this only catches an order-of-magnitude regression.
+    expect(elapsed).toBeLessThan(10_000);
   });
 });
 

@@ -64,7 +64,10 @@ export function serializeSnapshotManifest(manifest: SnapshotManifest): string {
 function looksTruncated(text: string, e: unknown): boolean {
   if (text.trim() === '') return true;
   const message = e instanceof Error ? e.message : '';
-  return /end of JSON|Unterminated|Unexpected end/i.test(message);
+  if (/end of JSON|Unterminated|Unexpected end/i.test(message)) return true;
+  // Cut between two tokens: the parser stops exactly where the text ends.
+  const at = /at position (\d+)/.exec(message);
+  return at !== null && Number(at[1]) >= text.trimEnd().length;
 }
 
 /**

@@ -79,7 +79,8 @@ export async function verifySnapshot(options: VerifySnapshotOptions): Promise<Ve
       durationMs: Date.now() - started,
     };
   } catch (e) {
-    if (options.signal.aborted || !(e instanceof CustosError) || !VERDICT_CODES.has(e.code)) throw e;
+    throwIfAborted(options.signal);
+    if (!(e instanceof CustosError) || !VERDICT_CODES.has(e.code)) throw e;
     return {
       ...base,
       outcome: 'failed',

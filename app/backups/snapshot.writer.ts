@@ -160,6 +160,8 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<Snapsh
       await objectStore.delete(manifestKey).catch(() => {});
       await objectStore.delete(dataKey).catch(() => {});
     }
+    // Whichever stream noticed the cancellation first, the caller sees one AbortError (→ JOB_CANCELLED).
+    throwIfAborted(signal);
     throw e;
   } finally {
     await rm(work, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});

@@ -34,7 +34,12 @@ export interface GenerateFleetOptions extends Omit<GenerateTenantOptions, 'index
   tenants: number;
 }
 
-/** Attachments written at once: enough to overlap the object store's fsyncs, few enough to bound memory (~2 MB each, 24 MB at most). */
+/**
+ * Attachments written at once per tenant: enough to overlap the object store's
+ * fsyncs, few enough to bound memory (~2 MB each, 24 MB at most). Times the tenants
+ * in flight, it stays under 10 puts sharing one AbortSignal, where Node starts to
+ * warn about listener leaks.
+ */
 const PUT_CONCURRENCY = 4;
 
 function checkInputs(o: { seed: number; size: string; asOf: Date }): void {

@@ -362,35 +362,39 @@ export function deriveLists(profile: ExportProfile, customFields: readonly Custo
 }
 
 /**
- * Entities in the order their lists are written: every referenced entity before the
- * lists that reference it, so that dangling references are found while streaming.
- * Ties keep the schema's dependency order. Returns also the entities that sit on a
- * reference cycle (their IDs must be collected in a pre-pass).
+ * Entities in the order their lists are written, and the entities whose IDs must be
+ * collected in a pre-pass. `dependencies`: every referenced entity before the lists
+ * that reference it (ties keep the schema's order), so dangling references are found
+ * while streaming, with a pre-pass only for cycles and self-references. `as-listed`:
+ * the lists' own order (one workbook whose sheets follow the profile), with a
+ * pre-pass for every entity referenced before it is written.
  */
-export function writeOrder(lists: readonly ExportList[]): { entities: EntityName[]; prepass: EntityName[] } {
-  const entities = [...new Set(lists.map((l) => l.entity))].sort((a, b) => ENTITY_ORDER.indexOf(a) - ENTITY_ORDER.indexOf(b));
+export function writeOrder(lists: readonly ExportList[], mode: 'dependencies' | 'as-listed' = 'dependencies'): { entities: EntityName[]; prepass: EntityName[] } {
   const deps = new Map<EntityName, Set<EntityName>>();
-  for (const e of entities) deps.set(e, new Set());
-  for (const l of lists) for (const c of l.columns) if (c.references && c.references.entity !== l.entity) deps.get(l.entity)?.add(c.references.entity);
-  const out: EntityName[] = [];
-  const prepass: EntityName[] = [];
-  const done = new Set<EntityName>();
-  while (out.length < entities.length) {
-    const next = entities.find((e) => !done.has(e) && [...(deps.get(e) ?? [])].every((d) => done.has(d) || !entities.includes(d)));
-    if (next) {
-      out.push(next);
-      done.add(next);
-      continue;
-    }
-    // A cycle: take the first remaining entity and collect the IDs it depends on beforehand.
-    const first = entities.find((e) => !done.has(e)) as EntityName;
-    for (const d of deps.get(first) ?? []) if (!done.has(d) && !prepass.includes(d)) prepass.push(d);
-    out.push(first);
-    done.add(first);
+  for (const l of lists) {
+    if (!deps.has(l.entity)) deps.set(l.entity, new Set());
+    for (const c of l.columns) if (c.references) deps.get(l.entity)?.add(c.references.entity);
   }
-  // Self-references (a list pointing into itself) need the whole ID set before streaming too.
-  for (const l of lists) for (const c of l.columns) if (c.references?.entity === l.entity && !prepass.includes(l.entity)) prepass.push(l.entity);
-  return { entities: out, prepass };
+  const listed = [...deps.keys()];
+  let entities: EntityName[];
+  if (mode === 'as-listed') {
+    entities = listed;
+  } else {
+    const pending = [...listed].sort((a, b) => ENTITY_ORDER.indexOf(a) - ENTITY_ORDER.indexOf(b));
+    entities = [];
+    while (pending.length) {
+      const i = pending.findIndex((e) => [...(deps.get(e) ?? [])].every((d) => d === e || entities.includes(d) || !listed.includes(d)));
+      entities.push(...pending.splice(i < 0 ? 0 : i, 1)); // i < 0: a cycle, broken by the pre-pass below
+    }
+  }
+  const prepass: EntityName[] = [];
+  entities.forEach((e, pos) => {
+    for (const d of deps.get(e) ?? []) {
+      const at = entities.indexOf(d);
+      if (at >= pos && !prepass.includes(d)) prepass.push(d);
+    }
+  });
+  return { entities, prepass };
 }
 
 /** Entities whose ID sets the export must keep to check references. */

@@ -72,15 +72,19 @@ export function Shell({ session, meta, onSignedOut }: { session: SessionInfo; me
         </div>
         <ul className="nav">
           <li>
-            <a className="nav__item nav__item--active" href="#/tenants" aria-current="page">
+            <a className="nav__item nav__item--active" href={directoryStore.lastHash} aria-current="page">
               Tenants
             </a>
           </li>
+        </ul>
+        <p className="nav__group" id="nav-later">
+          Later releases
+        </p>
+        <ul className="nav" aria-labelledby="nav-later">
           {LATER.map((label) => (
             <li key={label}>
               <span className="nav__item nav__item--disabled" aria-disabled="true" title="Coming in a later release">
                 {label}
-                <span className="nav__soon">later</span>
               </span>
             </li>
           ))}

@@ -340,9 +340,11 @@ export function TenantDirectory() {
                 >
                   <button type="button" className="sort-button" onClick={() => setQ((prev) => toggleSort({ ...prev, query: search }, id))}>
                     <span>{flexRender(h.column.columnDef.header, h.getContext())}</span>
-                    <span className={sorted ? 'sort-indicator sort-indicator--on' : 'sort-indicator'} aria-hidden="true">
-                      {sorted === 'desc' ? '▼' : '▲'}
-                    </span>
+                    {sorted ? (
+                      <span className="sort-indicator" aria-hidden="true">
+                        {sorted === 'desc' ? '▼' : '▲'}
+                      </span>
+                    ) : null}
                   </button>
                 </div>
               );

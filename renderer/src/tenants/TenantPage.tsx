@@ -289,7 +289,7 @@ function StorageList({ t, stats }: { t: Detail; stats: Stats | null }) {
         ))}
       </dl>
       <dl className="facts facts--compact">
-        <Fact label="Database">
+        <Fact label="Engine and size">
           {t.dbEngine === 'postgres' ? 'PostgreSQL' : 'SQLite'}, {formatBytes(stats?.dbSizeBytes ?? t.dbSizeBytes)}
         </Fact>
         <Fact label="Attachments">

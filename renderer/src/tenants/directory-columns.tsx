@@ -43,33 +43,36 @@ function col(id: TenantSortColumn, header: string, [min, share]: [number, number
  * and are only ever rendered as React text.
  */
 export const DIRECTORY_COLUMNS: Col[] = [
-  col('name', 'Name', [160, 2.2], (t) => (
+  col('name', 'Name', [168, 2.4], (t) => (
     <span className="cell-name" title={t.name}>
       {t.name}
     </span>
   )),
-  col('slug', 'Slug', [116, 1.3], (t) => (
+  col('slug', 'Slug', [104, 1.2], (t) => (
     <span className="mono truncate" title={t.slug}>
       {t.slug}
     </span>
   )),
-  col('plan', 'Plan', [90, 0.8], (t) => <span className={`plan plan--${t.plan}`}>{PLAN_LABEL[t.plan] ?? t.plan}</span>),
+  col('plan', 'Plan', [98, 0.8], (t) => <span className={`plan plan--${t.plan}`}>{PLAN_LABEL[t.plan] ?? t.plan}</span>),
   col('status', 'Status', [116, 0.9], (t) => <StatusBadge status={t.status} />),
   col('region', 'Region', [100, 0.9], (t) => <span className="truncate">{t.region}</span>),
-  col('createdAt', 'Created', [100, 0.9], (t) => <DateText iso={t.createdAt} />),
-  col('dpaAcceptedAt', 'DPA', [134, 1.2], (t) =>
+  col('createdAt', 'Created', [104, 0.9], (t) => <DateText iso={t.createdAt} />),
+  col('dpaAcceptedAt', 'DPA', [108, 1], (t) =>
     t.dpaVersion ? (
-      <span className="truncate">
-        <span className="dpa-version">{t.dpaVersion}</span> <DateText iso={t.dpaAcceptedAt} />
+      <span className="cell-stack">
+        <span className="cell-stack__main">{t.dpaVersion}</span>
+        <span className="cell-stack__sub">
+          <DateText iso={t.dpaAcceptedAt} empty="date unknown" />
+        </span>
       </span>
     ) : (
       <span className="muted">Not accepted</span>
     ),
   ),
-  col('dbSizeBytes', 'Database', [80, 0.8], (t) => formatBytes(t.dbSizeBytes), true),
+  col('dbSizeBytes', 'DB size', [82, 0.8], (t) => formatBytes(t.dbSizeBytes), true),
   col('attachmentCount', 'Files', [62, 0.6], (t) => formatCount(t.attachmentCount), true),
-  col('attachmentBytes', 'File size', [80, 0.8], (t) => formatBytes(t.attachmentBytes), true),
-  col('lastSnapshotAt', 'Last snapshot', [142, 1.1], (t) => <DateText iso={t.lastSnapshotAt} withTime empty="never" />),
+  col('attachmentBytes', 'File size', [82, 0.8], (t) => formatBytes(t.attachmentBytes), true),
+  col('lastSnapshotAt', 'Last snapshot', [150, 1.1], (t) => <DateText iso={t.lastSnapshotAt} withTime empty="never" />),
 ];
 
 export const GRID_TEMPLATE = DIRECTORY_COLUMNS.map((c) => COLUMN_LAYOUT[c.id as TenantSortColumn].track).join(' ');
