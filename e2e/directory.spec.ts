@@ -1,4 +1,4 @@
-import { test, expect, ADMIN, openConsole, shot, signIn } from './fixtures';
+import { test, expect, ADMIN, ensureSignedIn, openConsole, shot } from './fixtures';
 
 interface CatalogueRow {
   id: string;
@@ -32,7 +32,7 @@ test('first start: create the first admin, see the demo fleet in the directory',
 
 test('search, filter and sort the directory against the control plane', async ({ page, server }) => {
   await openConsole(page, server);
-  if (await page.getByTestId('signin-form').isVisible().catch(() => false)) await signIn(page, ADMIN.email, ADMIN.password);
+  await ensureSignedIn(page);
   const rows = server.controlPlane((db) => db.prepare('SELECT * FROM tenants ORDER BY name').all() as CatalogueRow[]);
   const target = rows[Math.floor(rows.length / 2)]!;
 
@@ -57,7 +57,7 @@ test('search, filter and sort the directory against the control plane', async ({
 
 test('open a tenant: its counts match its database', async ({ page, server }) => {
   await openConsole(page, server);
-  if (await page.getByTestId('signin-form').isVisible().catch(() => false)) await signIn(page, ADMIN.email, ADMIN.password);
+  await ensureSignedIn(page);
   const t = server.controlPlane((db) => db.prepare(`SELECT * FROM tenants WHERE status = 'active' ORDER BY attachment_count DESC LIMIT 1`).get() as CatalogueRow);
   await page.getByTestId('tenant-search').fill(t.slug);
   await page.locator(`[data-testid="tenant-row"][data-tenant-id="${t.id}"]`).click();

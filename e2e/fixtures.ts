@@ -102,3 +102,14 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByTestId('signin-password').fill(password);
   await page.getByTestId('signin-submit').click();
 }
+
+/** Signs in as the admin if the sign-in form shows (each test has a fresh browser context). */
+export async function ensureSignedIn(page: Page, email = ADMIN.email, password = ADMIN.password): Promise<void> {
+  const form = page.getByTestId('signin-form');
+  const directory = page.getByTestId('tenant-search');
+  await expect(form.or(directory)).toBeVisible();
+  if (await form.isVisible()) {
+    await signIn(page, email, password);
+    await expect(directory).toBeVisible();
+  }
+}

@@ -16,7 +16,7 @@ import { buildMenu } from './menu';
 const here = __dirname; // bundled to CommonJS in dist/main
 const rendererDir = resolve(here, '..', 'renderer');
 
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

@@ -217,6 +217,90 @@ export const jobViewSchema = z.object({
 export type JobView = z.infer<typeof jobViewSchema>;
 const jobIdSchema = z.string().regex(/^j-[0-9a-f-]{36}$/, 'not a job ID');
 
+// ---- backups (issue 5) ----
+export const complianceGapSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  fromKind: z.enum(['snapshot', 'tenant-created']),
+  toKind: z.enum(['snapshot', 'now']),
+  fromSnapshotId: z.string().nullable(),
+  toSnapshotId: z.string().nullable(),
+  hours: z.number(),
+  band: z.string(),
+  allowedHours: z.number(),
+  ok: z.boolean(),
+});
+export const complianceReportSchema = z.object({
+  checkedAt: z.string(),
+  compliant: z.boolean(),
+  neverBackedUp: z.boolean(),
+  newestAt: z.string().nullable(),
+  newestAgeHours: z.number().nullable(),
+  newestVerifiedAt: z.string().nullable(),
+  violations: z.array(complianceGapSchema),
+  gaps: z.array(complianceGapSchema).optional(),
+  bands: z.array(z.object({ band: z.string(), largestGapHours: z.number().nullable(), allowedHours: z.number(), ok: z.boolean() })),
+  flags: z.array(z.unknown()),
+  counts: z.object({ total: z.number(), verified: z.number(), pending: z.number(), failed: z.number(), future: z.number() }),
+});
+export type ComplianceReportView = z.infer<typeof complianceReportSchema>;
+export const snapshotRowSchema = z.object({
+  snapshotId: z.string(),
+  takenAt: z.string(),
+  state: z.string(),
+  compressedBytes: z.number().nullable(),
+  rawBytes: z.number().nullable(),
+  schemaVersion: z.number().nullable(),
+  verification: z.enum(['pending', 'verified', 'failed']),
+  lastVerifiedAt: z.string().nullable(),
+  held: z.boolean(),
+  /** The prune plan's decision and why (BACKUPS.md: say why each kept snapshot is kept). */
+  plan: z.enum(['keep', 'prune']),
+  planReasons: z.array(z.string()),
+  band: z.string(),
+});
+export type SnapshotRowView = z.infer<typeof snapshotRowSchema>;
+export const verificationSchema = z.object({
+  id: z.string(),
+  snapshotId: z.string(),
+  checkedAt: z.string(),
+  outcome: z.enum(['ok', 'failed']),
+  code: z.string().nullable(),
+  message: z.string(),
+  hint: z.string().nullable(),
+  requestedBy: z.string(),
+});
+export const fleetHealthSchema = z.object({
+  checkedAt: z.string(),
+  tenants: z.number(),
+  compliant: z.number(),
+  nonCompliant: z.number(),
+  neverBackedUp: z.number(),
+  stale: z.number(),
+  quarantinedSnapshots: z.number(),
+  verification: z.object({ withVerifiedSnapshot: z.number(), verifiedWithin7Days: z.number() }),
+  rows: z.array(
+    z.object({
+      tenantId: z.string(),
+      name: z.string(),
+      slug: z.string(),
+      compliant: z.boolean(),
+      neverBackedUp: z.boolean(),
+      newestAt: z.string().nullable(),
+      newestAgeHours: z.number().nullable(),
+      violations: z.number(),
+      worstGapHours: z.number(),
+      worstGapRatio: z.number(),
+      snapshots: z.number(),
+      verified: z.number(),
+      failed: z.number(),
+    }),
+  ),
+});
+export type FleetHealthView = z.infer<typeof fleetHealthSchema>;
+const snapshotIdSchema = z.string().regex(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/, 'not a snapshot ID');
+const jobStarted = z.object({ jobId: z.string() });
+
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 
@@ -437,6 +521,56 @@ export const contract = {
     output: z.object({ cancelled: z.boolean() }),
     access: DIRECTORY_ROLES,
     audited: true,
+  }),
+  'backups.tenant': op({
+    summary: "A tenant's snapshots with compliance, the prune plan's decisions and verification state.",
+    input: z.object({ tenantId: tenantIdSchema }),
+    output: z.object({
+      snapshots: z.array(snapshotRowSchema),
+      compliance: complianceReportSchema,
+      prunable: z.number().int(),
+      verifications: z.array(verificationSchema),
+    }),
+    access: DIRECTORY_ROLES,
+    audited: false,
+  }),
+  'backups.fleetHealth': op({
+    summary: 'Backup health of the whole fleet: compliant, non-compliant, never backed up, worst gaps, verification coverage.',
+    input: empty,
+    output: fleetHealthSchema,
+    access: DIRECTORY_ROLES,
+    audited: false,
+  }),
+  'backups.snapshotNow': op({
+    summary: "Take a snapshot of a tenant's database now (and verify it).",
+    input: z.object({ tenantId: tenantIdSchema }),
+    output: jobStarted,
+    access: ['support', 'technical', 'admin'],
+    audited: true,
+    system: true,
+  }),
+  'backups.verify': op({
+    summary: 'Test-restore a snapshot in a sandbox: checksums, SQLite integrity, schema version, row counts.',
+    input: z.object({ tenantId: tenantIdSchema, snapshotId: snapshotIdSchema }),
+    output: jobStarted,
+    access: ['technical', 'admin'],
+    audited: true,
+    system: true,
+  }),
+  'backups.prunePreview': op({
+    summary: 'What the retention plan would prune now, with a token for the apply step.',
+    input: z.object({ tenantId: tenantIdSchema }),
+    output: z.object({ prune: z.array(z.string()), keep: z.number().int(), token: z.string(), promiseKept: z.boolean() }),
+    access: ['technical', 'admin'],
+    audited: true,
+  }),
+  'backups.pruneApply': op({
+    summary: 'Delete the snapshots the previewed plan prunes (refused if anything changed since the preview).',
+    input: z.object({ tenantId: tenantIdSchema, token: z.string().regex(/^[0-9a-f]{64}$/) }),
+    output: jobStarted,
+    access: ['technical', 'admin'],
+    audited: true,
+    system: true,
   }),
 } satisfies Record<string, OperationDef>;
 

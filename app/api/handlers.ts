@@ -12,6 +12,7 @@ import { tenantHandlers } from '../tenants/tenants.handlers';
 import { staffHandlers } from '../staff/staff.handlers';
 import { auditHandlers } from '../audit/audit.handlers';
 import { jobHandlers } from '../jobs/jobs.handlers';
+import { backupHandlers } from '../backups/backups.handlers';
 
 export function sessionInfo(s: { staff: StaffView; idleExpiresAt: string }) {
   return { staff: s.staff, expiresAt: s.idleExpiresAt };
@@ -33,5 +34,6 @@ export function createHandlers(s: ConsoleServices): Handlers {
     ...tenantHandlers(s),
     ...auditHandlers(s),
     ...jobHandlers(s),
+    ...backupHandlers(s),
   };
 }

@@ -36,6 +36,12 @@ const MATRIX: Record<OpName, 'public' | 'signed-in' | Role[]> = {
   'jobs.list': ['support', 'technical', 'account_manager', 'admin'],
   'jobs.get': ['support', 'technical', 'account_manager', 'admin'],
   'jobs.cancel': ['support', 'technical', 'account_manager', 'admin'],
+  'backups.tenant': ['support', 'technical', 'account_manager', 'admin'],
+  'backups.fleetHealth': ['support', 'technical', 'account_manager', 'admin'],
+  'backups.snapshotNow': ['support', 'technical', 'admin'],
+  'backups.verify': ['technical', 'admin'],
+  'backups.prunePreview': ['technical', 'admin'],
+  'backups.pruneApply': ['technical', 'admin'],
 };
 
 /** A valid input for each operation, so refusals can only come from the role check. */
@@ -66,6 +72,12 @@ const SAMPLE: Record<OpName, unknown> = {
   'jobs.list': {},
   'jobs.get': { jobId: 'j-00000000-0000-0000-0000-000000000000' },
   'jobs.cancel': { jobId: 'j-00000000-0000-0000-0000-000000000000' },
+  'backups.tenant': { tenantId: 't-000001' },
+  'backups.fleetHealth': {},
+  'backups.snapshotNow': { tenantId: 't-000001' },
+  'backups.verify': { tenantId: 't-000001', snapshotId: '20260101T000000Z-abcdef' },
+  'backups.prunePreview': { tenantId: 't-000001' },
+  'backups.pruneApply': { tenantId: 't-000001', token: '0'.repeat(64) },
 };
 
 const SESSION_ENDING: OpName[] = ['session.signOut', 'session.signOutEverywhere'];

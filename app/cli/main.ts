@@ -12,6 +12,7 @@ import { printError, systemActor } from './cli-context';
 import { registerDemoCommands } from './demo.command';
 import { registerAuditCommands } from './audit.command';
 import { registerTenantCommands } from './tenants.command';
+import { registerBackupCommands } from './backup.command';
 
 export interface CliEnv {
   dataDir(): string;
@@ -45,6 +46,7 @@ export async function cliMain(argv: string[], out: NodeJS.WritableStream = proce
   registerDemoCommands(program, env);
   registerAuditCommands(program, env);
   registerTenantCommands(program, env);
+  registerBackupCommands(program, env);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

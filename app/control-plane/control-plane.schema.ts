@@ -105,6 +105,70 @@ export interface JobsTable {
   runner: string;
 }
 
+export interface ExportLedgerTable {
+  id: string;
+  tenant_id: string;
+  job_id: string | null;
+  profile: string;
+  formats: string;
+  billing: string;
+  billing_reference: string | null;
+  staff_id: string | null;
+  actor_label: string;
+  destination: string;
+  location: string | null;
+  sha256sums_digest: string | null;
+  state: string;
+  warnings: number;
+  bytes: number;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface BackupSnapshotsTable {
+  tenant_id: string;
+  snapshot_id: string;
+  taken_at_ms: number;
+  taken_at: string;
+  state: string;
+  schema_version: number | null;
+  raw_bytes: number | null;
+  compressed_bytes: number | null;
+  raw_sha256: string | null;
+  compressed_sha256: string | null;
+  row_counts: string | null;
+  app_version: string | null;
+  verification: string;
+  last_verified_at: string | null;
+  last_verification_id: string | null;
+  indexed_at: string;
+}
+
+export interface BackupVerificationsTable {
+  id: string;
+  tenant_id: string;
+  snapshot_id: string;
+  checked_at: string;
+  outcome: string;
+  code: string | null;
+  message: string;
+  hint: string | null;
+  details: string | null;
+  duration_ms: number;
+  job_id: string | null;
+  requested_by: string;
+}
+
+export interface BackupHoldsTable {
+  id: string;
+  tenant_id: string;
+  snapshot_id: string;
+  reason: string;
+  created_by: string;
+  created_at: string;
+  released_at: string | null;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -118,6 +182,10 @@ export interface ControlPlaneDatabase {
   settings: SettingsTable;
   grants: GrantsTable;
   jobs: JobsTable;
+  export_ledger: ExportLedgerTable;
+  backup_snapshots: BackupSnapshotsTable;
+  backup_verifications: BackupVerificationsTable;
+  backup_holds: BackupHoldsTable;
 }
 
 export type ControlPlaneDb = Kysely<ControlPlaneDatabase>;

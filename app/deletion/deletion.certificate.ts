@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { objectKeys } from '../storage/object-store/object-store.port';
-import type { DeletionLocationId, LocationTotals, VerificationResult } from './deletion.journal';
+import type { DeletionLocationId, VerificationResult } from './deletion.journal';
 
 export const CERTIFICATE_KIND = 'custos.deletion-certificate';
 
@@ -164,7 +164,7 @@ export function formatBytes(n: number): string {
  * is written as U+XXXX rather than failing or silently dropping characters; the
  * JSON twin holds the exact text.
  */
-function printable(font: PDFFont, charset: Set<number>, text: string): string {
+function printable(charset: Set<number>, text: string): string {
   let out = '';
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
@@ -172,7 +172,6 @@ function printable(font: PDFFont, charset: Set<number>, text: string): string {
     else if (charset.has(cp) && cp >= 0x20) out += ch;
     else out += `[U+${cp.toString(16).toUpperCase().padStart(4, '0')}]`;
   }
-  void font;
   return out;
 }
 
@@ -224,23 +223,23 @@ class PdfWriter {
 
   title(text: string): void {
     this.ensure(30);
-    this.page.drawText(printable(this.bold, this.charset, text), { x: MARGIN, y: this.y - 18, size: 18, font: this.bold });
+    this.page.drawText(printable(this.charset, text), { x: MARGIN, y: this.y - 18, size: 18, font: this.bold });
     this.y -= 32;
   }
 
   heading(text: string): void {
     this.ensure(26);
     this.y -= 6;
-    this.page.drawText(printable(this.bold, this.charset, text), { x: MARGIN, y: this.y - 12, size: 12, font: this.bold });
+    this.page.drawText(printable(this.charset, text), { x: MARGIN, y: this.y - 12, size: 12, font: this.bold });
     this.page.drawLine({ start: { x: MARGIN, y: this.y - 15 }, end: { x: A4[0] - MARGIN, y: this.y - 15 }, thickness: 0.5, color: rgb(0.6, 0.6, 0.6) });
     this.y -= 22;
   }
 
   field(label: string, value: string, size = 9.5): void {
     const width = A4[0] - 2 * MARGIN - LABEL_WIDTH;
-    const lines = this.wrap(printable(this.font, this.charset, value), this.font, size, width);
+    const lines = this.wrap(printable(this.charset, value), this.font, size, width);
     this.ensure(lines.length * (size + 3) + 2);
-    this.page.drawText(printable(this.bold, this.charset, label), { x: MARGIN, y: this.y - size, size, font: this.bold });
+    this.page.drawText(printable(this.charset, label), { x: MARGIN, y: this.y - size, size, font: this.bold });
     for (const l of lines) {
       this.page.drawText(l, { x: MARGIN + LABEL_WIDTH, y: this.y - size, size, font: this.font });
       this.y -= size + 3;
@@ -249,7 +248,7 @@ class PdfWriter {
   }
 
   paragraph(text: string, size = 8.5): void {
-    const lines = this.wrap(printable(this.font, this.charset, text), this.font, size, A4[0] - 2 * MARGIN);
+    const lines = this.wrap(printable(this.charset, text), this.font, size, A4[0] - 2 * MARGIN);
     this.ensure(lines.length * (size + 3));
     for (const l of lines) {
       this.page.drawText(l, { x: MARGIN, y: this.y - size, size, font: this.font, color: rgb(0.25, 0.25, 0.25) });

@@ -11,6 +11,7 @@ import type { AuditActor } from '../audit/audit.chain';
 import type { AuditLog } from '../audit/audit.service';
 import type { ControlPlane } from '../control-plane/control-plane.port';
 import type { JobRunner } from '../jobs/job-runner';
+import type { ConsoleServices } from '../runtime/console';
 import type { Clock } from '../shared/clock.port';
 import { CustosError, isCustosError } from '../shared/errors';
 import type { LongWork } from '../shared/progress';
@@ -44,7 +45,7 @@ import {
 } from './deletion.state-machine';
 import { deletionDb, type DeletionDb, type DeletionRequestsTable } from './deletion.tables';
 import { findTombstone, tombstonedError, type Tombstone } from './tombstone.guard';
-import type { TenantDatabaseDropper } from './tenant-database.dropper';
+import { SqliteTenantDatabaseDropper, type TenantDatabaseDropper } from './tenant-database.dropper';
 
 export interface DeletionServiceDeps {
   controlPlane: ControlPlane;
@@ -583,4 +584,27 @@ export class DeletionService {
   async tombstone(tenantId: string): Promise<Tombstone | null> {
     return findTombstone(this.deps.controlPlane.db, tenantId);
   }
+}
+
+/**
+ * The service on a running console's services (what handlers and the CLI use).
+ * `sandboxDirs` and `controlPlaneScrubbers` are where other features (issue 6's
+ * sandboxes, the export ledger) plug their own copies of a tenant in.
+ */
+export function createDeletionService(
+  s: Pick<ConsoleServices, 'controlPlane' | 'objectStore' | 'audit' | 'jobs' | 'clock' | 'tenantDbs' | 'appVersion'>,
+  options: { config?: DeletionConfig; sandboxDirs?: SandboxDirs; controlPlaneScrubbers?: readonly ControlPlaneScrubber[]; dropper?: TenantDatabaseDropper } = {},
+): DeletionService {
+  return new DeletionService({
+    controlPlane: s.controlPlane,
+    objectStore: s.objectStore,
+    audit: s.audit,
+    jobs: s.jobs,
+    clock: s.clock,
+    appVersion: s.appVersion,
+    dropper: options.dropper ?? new SqliteTenantDatabaseDropper(s.tenantDbs.dir),
+    ...(options.config ? { config: options.config } : {}),
+    ...(options.sandboxDirs ? { sandboxDirs: options.sandboxDirs } : {}),
+    ...(options.controlPlaneScrubbers ? { controlPlaneScrubbers: options.controlPlaneScrubbers } : {}),
+  });
 }

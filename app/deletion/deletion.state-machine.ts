@@ -33,31 +33,19 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { DeletionConfig } from './deletion.config';
+import {
+  DELETION_ACTIONS,
+  DELETION_ROLES,
+  DELETION_STATUSES,
+  DELETION_VIEW_STATUSES,
+  OPEN_DELETION_STATUSES,
+  type DeletionActionType,
+  type DeletionStatus,
+  type DeletionViewStatus,
+} from './deletion.constants';
 
-export const DELETION_STATUSES = ['filed', 'approved', 'scheduled', 'executing', 'completed', 'cancelled'] as const;
-export type DeletionStatus = (typeof DELETION_STATUSES)[number];
-/** What screens show: the stored status, or `on_hold` while the tenant's legal hold blocks an open request. */
-export const DELETION_VIEW_STATUSES = [...DELETION_STATUSES, 'on_hold'] as const;
-export type DeletionViewStatus = (typeof DELETION_VIEW_STATUSES)[number];
-export const OPEN_DELETION_STATUSES: readonly DeletionStatus[] = ['filed', 'approved', 'scheduled', 'executing'];
-
-export const DELETION_ACTIONS = ['file', 'amend', 'recordFinalExport', 'approve', 'schedule', 'cancel', 'hold', 'release', 'execute', 'complete'] as const;
-export type DeletionActionType = (typeof DELETION_ACTIONS)[number];
-
-/** Who may do what. `system` is the CLI's `system:<os-user>@<host>`, allowed only to execute an approved request. */
-export const DELETION_ROLES: Readonly<Record<DeletionActionType, readonly string[]>> = {
-  file: ['account_manager'],
-  amend: ['account_manager'],
-  recordFinalExport: ['account_manager', 'admin'],
-  approve: ['admin'],
-  schedule: ['account_manager', 'admin'],
-  cancel: ['account_manager', 'admin'],
-  hold: ['account_manager', 'admin'],
-  // Lifting a protection is stricter than placing it.
-  release: ['admin'],
-  execute: ['account_manager', 'admin', 'system'],
-  complete: ['account_manager', 'admin', 'system'],
-};
+export { DELETION_STATUSES, DELETION_VIEW_STATUSES, OPEN_DELETION_STATUSES, DELETION_ACTIONS, DELETION_ROLES };
+export type { DeletionStatus, DeletionViewStatus, DeletionActionType };
 
 export interface DeletionActor {
   staffId: string | null;

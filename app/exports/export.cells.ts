@@ -107,19 +107,36 @@ function otherToText(v: unknown): string {
   return String(v);
 }
 
-/** Canonical ISO 8601 UTC text of a date-time value, or null when it is not one. Zone-less values are read as UTC. */
+function d2(s: string, i: number): number {
+  return (s.charCodeAt(i) - 48) * 10 + (s.charCodeAt(i + 1) - 48);
+}
+
+export function daysInMonth(y: number, m: number): number {
+  return m === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** Whether an already regex-checked canonical text names a real instant (no 30 February, no 24:00). */
+function canonicalFieldsValid(s: string): boolean {
+  const mo = d2(s, 5);
+  const d = d2(s, 8);
+  if (mo < 1 || mo > 12 || d < 1 || d2(s, 11) > 23 || d2(s, 14) > 59 || d2(s, 17) > 59) return false;
+  return d <= 28 || d <= daysInMonth(Number(s.slice(0, 4)), mo);
+}
+
+/**
+ * Canonical ISO 8601 UTC text of a date-time value, or null when it is not one.
+ * Zone-less values are read as UTC. The canonical form (what the CRM writes) is
+ * checked with character arithmetic: this runs for millions of cells.
+ */
 export function canonicalDateTime(s: string): string | null {
-  if (s.length === 24 && CANONICAL_DATETIME.test(s)) {
-    const ms = Date.parse(s);
-    return !Number.isNaN(ms) && new Date(ms).toISOString() === s ? s : null;
-  }
+  if (s.length === 24 && s.charCodeAt(23) === 0x5a && CANONICAL_DATETIME.test(s)) return canonicalFieldsValid(s) ? s : null;
   const m = LOOSE_DATETIME.exec(s.trim());
   if (!m) return null;
   const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = m;
   const ms = Math.round(Number(`0.${frac || '0'}`) * 1000);
-  let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), ms);
-  const check = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  if (Number.isNaN(t) || check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
+  // Not Date.UTC: it reads years 0–99 as 1900–1999.
+  let t = daysFromCivil(Number(y), Number(mo), Number(d)) * 86_400_000 + Number(h) * 3_600_000 + Number(mi) * 60_000 + Number(sec) * 1000 + ms;
+  if (Number.isNaN(t) || Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > daysInMonth(Number(y), Number(mo)) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
   if (zone && zone.toUpperCase() !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
@@ -130,11 +147,27 @@ export function canonicalDateTime(s: string): string | null {
   return Number.isNaN(out.getTime()) ? null : out.toISOString();
 }
 
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** Milliseconds since the epoch of a canonical date-time text (as canonicalDateTime returns), without Date.parse. */
+export function canonicalMillis(s: string): number {
+  const days = daysFromCivil(Number(s.slice(0, 4)), d2(s, 5), d2(s, 8));
+  return days * 86_400_000 + d2(s, 11) * 3_600_000 + d2(s, 14) * 60_000 + d2(s, 17) * 1000 + (s.charCodeAt(20) - 48) * 100 + d2(s, 21);
+}
+
 export function isValidDate(s: string): boolean {
-  const m = DATE_TEXT.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+  if (s.length !== 10 || !DATE_TEXT.test(s)) return false;
+  const mo = d2(s, 5);
+  const d = d2(s, 8);
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(Number(s.slice(0, 4)), mo);
 }
 
 export type Normaliser = (v: unknown, issues: CellIssueSink, column: number) => Cell;

@@ -169,7 +169,7 @@ export function buildReadme(meta: PackageMeta, outcomes: readonly ListOutcome[])
     '',
   );
   for (const o of outcomes) {
-    L.push(`${o.list.name} — ${o.list.title} (${o.rows} rows)`, `    ${o.list.description}`);
+    L.push(`${o.list.name} — ${o.list.title} (${o.rows} row${o.rows === 1 ? '' : 's'})`, `    ${o.list.description}`);
     if (o.xlsx && o.xlsx.sheets.length > 1) L.push(`    In the XLSX file this list continues over the sheets: ${o.xlsx.sheets.join(', ')}.`);
   }
   L.push(

@@ -98,7 +98,7 @@ export class ExportReport {
     sample?: WarningSample,
     cap = SAMPLE_CAP,
   ): void {
-    if (count <= 0) return;
+    if (count < 0 || (count === 0 && !sample)) return;
     const w = this.entry(code, where);
     w.count += count;
     if (sample && w.samples.length < cap) w.samples.push(sample);
@@ -161,7 +161,9 @@ export class ExportReport {
         if (s.detail) parts.push(s.detail);
         lines.push(`    ${parts.join(' — ')}`);
       }
-      if (w.count > shown.length) lines.push(`    … and ${w.count - shown.length} more${w.samples.length > shown.length ? ' (see report.json)' : ''}.`);
+      if (shown.length > 0 && w.count > shown.length && w.code !== 'CONTINUATION_SHEETS') {
+        lines.push(`    … and ${w.count - shown.length} more${w.samples.length > shown.length ? ' (see report.json)' : ''}.`);
+      }
     }
     return lines.join('\r\n') + '\r\n';
   }

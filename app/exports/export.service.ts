@@ -38,7 +38,7 @@ import { inspectExport, verifyFailure, type VerifyReport } from './export.verify
 import { HashingFile, type WrittenFile } from './hashing-file';
 import { IdSet } from './id-set';
 import { DEFAULT_GZIP_LEVEL, DEFAULT_VOLUME_LIMIT_BYTES, TarGzVolumes } from './tar-gz.volumes';
-import { EXCEL_MAX_DATA_ROWS, XlsxWorkbookWriter, type XlsxSheetGroup } from './xlsx.writer';
+import { EXCEL_MAX_DATA_ROWS, XlsxWorkbookWriter, type ColumnTally, type XlsxSheetGroup } from './xlsx.writer';
 
 /**
  * The export job (issue 4, PRODUCT.md "Exports"): every list of the profile as CSV
@@ -461,7 +461,7 @@ export async function runExport(input: RunExportInput): Promise<ExportResult> {
             if (o.status === 'ok') {
               report.files.ok++;
               report.files.archivedBytes += o.bytes;
-              if (o.oversize) report.add('FILE_LARGER_THAN_VOLUME', { list: 'files' }, 1, { id: fid, value: o.archive });
+              if (o.oversize) report.add('FILE_LARGER_THAN_VOLUME', { list: 'files' }, 1, { id: fid, value: typeof f.row.name === 'string' ? f.row.name : null, detail: `alone in ${o.archive}` });
             } else {
               report.files[o.status]++;
               report.file(o.status, fid, typeof f.row.name === 'string' ? f.row.name : null, o.reason ?? '');
@@ -481,8 +481,14 @@ export async function runExport(input: RunExportInput): Promise<ExportResult> {
         }
         if (s.xlsx) {
           const g = await s.xlsx.close();
-          for (const [col, n] of g.cutCells) report.add('CELL_CUT', { list: s.list.name, column: s.list.columns[col]?.name ?? String(col), format: 'xlsx' }, n);
-          for (const [col, n] of g.numbersAsText) report.add('NUMBER_AS_TEXT', { list: s.list.name, column: s.list.columns[col]?.name ?? String(col), format: 'xlsx' }, n);
+          const tally = (code: 'CELL_CUT' | 'NUMBER_AS_TEXT', m: Map<number, ColumnTally>): void => {
+            for (const [col, t] of m) {
+              const where = { list: s.list.name, column: s.list.columns[col]?.name ?? String(col), format: 'xlsx' as const };
+              t.ids.forEach((id, i) => report.add(code, where, i === 0 ? t.count : 0, { id: typeof id === 'boolean' ? String(id) : id }, 20));
+            }
+          };
+          tally('CELL_CUT', g.cutCells);
+          tally('NUMBER_AS_TEXT', g.numbersAsText);
           if (g.sheets.length > 1) report.add('CONTINUATION_SHEETS', { list: s.list.name, format: 'xlsx' }, g.sheets.length - 1, { id: null, detail: g.sheets.join(', ') });
           if (s.xlsxBook) {
             const f = await s.xlsxBook.close();

@@ -1,4 +1,4 @@
-import { significantDigits, type Cell } from './export.cells';
+import { canonicalMillis, daysFromCivil, isValidDate, significantDigits, type Cell } from './export.cells';
 import type { ValueKind } from './export.lists';
 import type { WrittenFile } from './hashing-file';
 import { ZipWriter, type ZipEntryWriter } from './zip.writer';
@@ -45,13 +45,19 @@ export interface XlsxOptions {
   zip64Threshold?: number;
 }
 
+export interface ColumnTally {
+  count: number;
+  /** IDs (first cell) of the first rows concerned. */
+  ids: Cell[];
+}
+
 export interface SheetGroupResult {
   sheets: string[];
   rows: number;
-  /** Cut cells per column index. */
-  cutCells: Map<number, number>;
+  /** Cut cells per column index, with the first row IDs (column A). */
+  cutCells: Map<number, ColumnTally>;
   /** Cells per column whose number had to be written as text (over 15 digits). */
-  numbersAsText: Map<number, number>;
+  numbersAsText: Map<number, ColumnTally>;
 }
 
 const S_HEADER = 1;
@@ -161,7 +167,7 @@ export function excelSerial(ms: number): number | null {
   return serial >= FIRST_SAFE_SERIAL && serial < 2_958_466 ? serial : null; // Excel ends at 9999-12-31
 }
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const CANONICAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export class XlsxSheetGroup {
   private readonly letters: string[];
@@ -174,8 +180,9 @@ export class XlsxSheetGroup {
   private buf = '';
   private pending: 'start' | 'roll' | null = null;
   private carry: readonly Cell[] | null = null;
-  private readonly cutCells = new Map<number, number>();
-  private readonly numbersAsText = new Map<number, number>();
+  private readonly cutCells = new Map<number, ColumnTally>();
+  private readonly numbersAsText = new Map<number, ColumnTally>();
+  private rowId: Cell = null;
   private closed = false;
 
   constructor(
@@ -189,8 +196,11 @@ export class XlsxSheetGroup {
     this.letters = columns.map((_, i) => columnLetters(i));
   }
 
-  private bump(map: Map<number, number>, col: number): void {
-    map.set(col, (map.get(col) ?? 0) + 1);
+  private bump(map: Map<number, ColumnTally>, col: number): void {
+    let t = map.get(col);
+    if (!t) map.set(col, (t = { count: 0, ids: [] }));
+    t.count++;
+    if (t.ids.length < 20) t.ids.push(this.rowId);
   }
 
   private cellXml(i: number, ref: string, c: Cell): string {
@@ -213,17 +223,16 @@ export class XlsxSheetGroup {
         break;
       }
       case 'datetime': {
-        const ms = Date.parse(c);
-        if (!Number.isNaN(ms) && c.endsWith('Z')) {
-          const serial = excelSerial(ms);
+        // Normalised cells are canonical (export.cells.ts); anything else stays text.
+        if (c.length === 24 && CANONICAL_DATETIME.test(c)) {
+          const serial = excelSerial(canonicalMillis(c));
           if (serial !== null) return `<c r="${ref}" s="${S_DATETIME}"><v>${serial}</v></c>`;
         }
         break;
       }
       case 'date': {
-        const m = DATE_RE.exec(c);
-        if (m) {
-          const serial = excelSerial(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+        if (isValidDate(c)) {
+          const serial = excelSerial(daysFromCivil(Number(c.slice(0, 4)), Number(c.slice(5, 7)), Number(c.slice(8, 10))) * MS_PER_DAY);
           if (serial !== null) return `<c r="${ref}" s="${S_DATE}"><v>${serial}</v></c>`;
         }
         break;
@@ -244,6 +253,7 @@ export class XlsxSheetGroup {
   }
 
   private rowXml(cells: readonly Cell[], r: number): string {
+    this.rowId = cells[0] ?? null;
     let s = `<row r="${r}">`;
     for (let i = 0; i < cells.length; i++) {
       const c = cells[i] as Cell;

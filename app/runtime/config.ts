@@ -26,8 +26,10 @@ export const consoleConfigSchema = z.object({
       tenants: z.number().int().min(0).max(10_000).default(60),
       seed: z.number().int().default(1),
       size: z.enum(['small', 'medium', 'large']).default('small'),
+      /** How many demo tenants get a past backup history (real snapshots as of past dates). */
+      backupHistoryTenants: z.number().int().min(0).max(1000).default(6),
     })
-    .default({ tenants: 60, seed: 1, size: 'small' }),
+    .default({ tenants: 60, seed: 1, size: 'small', backupHistoryTenants: 6 }),
   identity: z
     .object({
       maxFailures: z.number().int().min(1).max(100).default(5),

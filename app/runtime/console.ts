@@ -13,6 +13,8 @@ import { AuditLog } from '../audit/audit.service';
 import { anchorHead } from '../audit/audit.verify';
 import { GrantsService } from '../access/grants.service';
 import { JobRunner } from '../jobs/job-runner';
+import { BackupService } from '../backups/backup.service';
+import { seedBackupHistory } from '../backups/demo-history';
 import type { ControlPlane } from '../control-plane/control-plane.port';
 import { openSqliteControlPlane } from '../control-plane/sqlite.control-plane';
 import { generateFleet } from '../demo';
@@ -53,6 +55,7 @@ export interface ConsoleServices {
   audit: AuditLog;
   grants: GrantsService;
   jobs: JobRunner;
+  backups: BackupService;
   events: EventEmitter<{ event: [ConsoleEvent] }>;
   log: Logger;
   appVersion: string;
@@ -112,7 +115,8 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
   const jobs = new JobRunner(controlPlane, clock, audit, events);
   await jobs.recoverStale();
 
-  const services: ConsoleServices = { dataDir, config, clock, controlPlane, objectStore, catalogue, tenantDbs, staff, audit, grants, jobs, events, log, appVersion: APP_VERSION };
+  const services = { dataDir, config, clock, controlPlane, objectStore, catalogue, tenantDbs, staff, audit, grants, jobs, events, log, appVersion: APP_VERSION } as ConsoleServices;
+  services.backups = new BackupService(services);
 
   if ((options.seedDemo ?? true) && (await catalogue.count()) === 0 && config.demo.tenants > 0) {
     const seeded = await controlPlane.db.selectFrom('settings').select('value').where('key', '=', 'demo_seeded_at').executeTakeFirst();
@@ -128,8 +132,18 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
         asOf: startOfUtcDay(clock.now()),
       });
       await catalogue.upsertMany(records, clock.now());
+      const withHistory = records.filter((r) => r.status !== 'deleted').slice(0, config.demo.backupHistoryTenants);
+      const snapshots = await seedBackupHistory({
+        records: withHistory,
+        tenantsDir,
+        tmpDir: services.backups.tmpDir,
+        objectStore,
+        backups: services.backups,
+        asOf: clock.now(),
+        appVersion: APP_VERSION,
+      });
       await controlPlane.db.insertInto('settings').values({ key: 'demo_seeded_at', value: clock.now().toISOString() }).execute();
-      log.info('demo.seed.done', { tenants: records.length, ms: Date.now() - started });
+      log.info('demo.seed.done', { tenants: records.length, snapshots, ms: Date.now() - started });
     }
   }
 

@@ -30,19 +30,22 @@ export async function serveMain(argv: string[]): Promise<void> {
       port: { type: 'string', default: '0' },
       'url-file': { type: 'string' },
       'demo-tenants': { type: 'string' },
+      'demo-history': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    process.stdout.write('Usage: custos serve [--data-dir DIR] [--port N] [--url-file FILE] [--demo-tenants N]\n\nServes the console on 127.0.0.1 for any Chromium. The printed URL carries a one-time token.\n');
+    process.stdout.write('Usage: custos serve [--data-dir DIR] [--port N] [--url-file FILE] [--demo-tenants N] [--demo-history N]\n\nServes the console on 127.0.0.1 for any Chromium. The printed URL carries a one-time token.\n');
     return;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const rendererDir = join(repoRoot, 'dist', 'renderer');
   ensureRendererBuilt(rendererDir);
   process.stderr.write(`Opening the console on ${dataDir} (a demo fleet is created on first start)…\n`);
-  const demoTenants = values['demo-tenants'] !== undefined ? Number(values['demo-tenants']) : undefined;
-  const core = await openConsole({ dataDir, ...(demoTenants !== undefined ? { demo: { tenants: demoTenants } } : {}) });
+  const demo: { tenants?: number; backupHistoryTenants?: number } = {};
+  if (values['demo-tenants'] !== undefined) demo.tenants = Number(values['demo-tenants']);
+  if (values['demo-history'] !== undefined) demo.backupHistoryTenants = Number(values['demo-history']);
+  const core = await openConsole({ dataDir, demo });
   const host = await startWebHost({ core, rendererDir, port: Number(values.port) });
   if (values['url-file']) writeFileSync(values['url-file'], host.url + '\n', { mode: 0o600 });
   process.stdout.write(`Custos console: ${host.url}\n`);

@@ -3,12 +3,16 @@ import { CustosError } from '../../shared/errors';
 import * as m0001 from './0001-initial';
 import * as m0002 from './0002-grants';
 import * as m0003 from './0003-jobs';
+import * as m0004 from './0004-exports';
+import * as m0005 from './0005-backups';
 
 /** Numbered migrations, applied in order, each once (CONVENTIONS.md §16). */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   [m0001.id]: m0001,
   [m0002.id]: m0002,
   [m0003.id]: m0003,
+  [m0004.id]: m0004,
+  [m0005.id]: m0005,
 };
 
 /** Brings a control plane to the newest schema; kysely's Migrator keeps the log and the lock. */

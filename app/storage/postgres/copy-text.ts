@@ -8,12 +8,10 @@
  */
 
 const NEEDS_ESCAPE = /[\\\n\r\t]/;
-const ESCAPES = /[\\\n\r\t]/g;
-const ESCAPE_OF: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** One text value as a COPY text field (never NULL). */
+/** One text value as a COPY text field (never NULL). Backslash first, so the escapes added after it stay single. */
 export function copyTextField(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPES, (c) => ESCAPE_OF[c] as string) : s;
+  return NEEDS_ESCAPE.test(s) ? s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') : s;
 }
 
 export const COPY_NULL = '\\N';

@@ -73,6 +73,8 @@ export interface CopyResult {
 const COPY_CHUNK_CHARS = 256 * 1024;
 /** COPY text encoded ahead of the server (bounded memory either way). */
 const COPY_READ_AHEAD_BYTES = 4 * 1024 * 1024;
+/** Server memory for building keys and indexes after a load (this transaction only). */
+const KEY_BUILD_MEMORY = '256MB';
 /** SQLite rows per transaction while dumping. */
 const DUMP_ROWS_PER_COMMIT = 20_000;
 
@@ -309,6 +311,8 @@ export class PostgresTenantAdmin {
       result.rows.schema_meta = meta.length;
 
       progress({ phase: 'load indexes', done: result.totalRows, total: totalRows, bytesDone: result.bytes });
+      // Sorts for the key builds in memory rather than in temp files (measured: about half the time on a large tenant).
+      await client.query(`SET LOCAL maintenance_work_mem = '${KEY_BUILD_MEMORY}'`);
       for (const stmt of ddl.keys) {
         throwIfAborted(signal);
         await client.query(stmt);

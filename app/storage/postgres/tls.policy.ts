@@ -70,7 +70,8 @@ export function decidePostgresTransport(url: string): PostgresTransportDecision 
 
   const unknown = [...new Set([...u.searchParams.keys()].filter((k) => !KNOWN_PARAMS.has(k)))].sort();
   // Host: the authority, or libpq's `?host=/socket/folder` when the authority is empty.
-  let host = decodeHost(u.hostname);
+  // IPv6 literals without their URL brackets: net.connect and the certificate check want the bare address.
+  let host = decodeHost(u.hostname).replace(/^\[(.*)\]$/, '$1');
   const hostParam = u.searchParams.get('host');
   if (hostParam !== null) {
     if (host !== '' && host !== hostParam) return { allowed: false, reason: 'several-hosts', host };

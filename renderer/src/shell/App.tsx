@@ -35,7 +35,9 @@ function Lifecycle() {
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
   const [meta, setMeta] = useState<ConsoleMeta | null>(null);
   const phaseRef = useRef(phase);
-  phaseRef.current = phase;
+  useEffect(() => {
+    phaseRef.current = phase;
+  }, [phase]);
 
   const enter = useCallback((session: SessionInfo) => {
     setPhase(session.staff.mustChangePassword ? { kind: 'change-password', session } : { kind: 'console', session });

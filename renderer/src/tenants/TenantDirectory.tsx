@@ -3,10 +3,10 @@
  * virtualised so 100,000 tenants scroll smoothly — only the rows on screen exist in
  * the DOM, and their pages (200 rows) are fetched as they come into view.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import { flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { flexRender, getCoreRowModel, useReactTable, type Row } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { TenantPlan, TenantSortColumn, TenantStatus } from '../../../app/api/contract';
+import type { TenantPlan, TenantSortColumn, TenantStatus, TenantSummary } from '../../../app/api/contract';
 import { buildHash, navigate, parseHash, replaceHash } from '../shell/router';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { plural } from '../ui/format';
@@ -367,40 +367,7 @@ export function TenantDirectory() {
               {table.getRowModel().rows.map((row, i) => {
                 const v = items[i];
                 if (!v) return null;
-                const tenant = row.original.tenant;
-                const isSelected = selected === v.index;
-                const position = { transform: `translateY(${v.start - HEADER_HEIGHT}px)`, gridTemplateColumns: GRID_TEMPLATE };
-                if (!tenant) {
-                  return (
-                    <div key={v.key} className="grid__row grid__row--placeholder" role="row" aria-rowindex={v.index + 2} data-testid="tenant-row-placeholder" style={position}>
-                      {row.getVisibleCells().map((cell) => (
-                        <div key={cell.id} role="gridcell" className="grid__td">
-                          <span className="skeleton" />
-                        </div>
-                      ))}
-                    </div>
-                  );
-                }
-                return (
-                  <div
-                    key={v.key}
-                    id={`tenant-row-${v.index}`}
-                    className={isSelected ? 'grid__row grid__row--selected' : 'grid__row'}
-                    role="row"
-                    aria-rowindex={v.index + 2}
-                    aria-selected={isSelected}
-                    data-testid="tenant-row"
-                    data-tenant-id={tenant.id}
-                    style={position}
-                    onClick={() => open(v.index)}
-                  >
-                    {row.getVisibleCells().map((cell) => (
-                      <div key={cell.id} role="gridcell" className={COLUMN_LAYOUT[cell.column.id as TenantSortColumn].numeric ? 'grid__td grid__td--numeric' : 'grid__td'}>
-                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                      </div>
-                    ))}
-                  </div>
-                );
+                return <DirectoryRowView key={v.key} row={row} index={v.index} top={v.start - HEADER_HEIGHT} tenant={row.original.tenant} selected={selected === v.index} onOpen={open} />;
               })}
             </div>
           )}
@@ -409,3 +376,55 @@ export function TenantDirectory() {
     </section>
   );
 }
+
+interface RowViewProps {
+  row: Row<DirectoryRow>;
+  index: number;
+  /** Offset from the top of the rows; fixed per index, so scrolling re-renders only rows that enter. */
+  top: number;
+  tenant: TenantSummary | null;
+  selected: boolean;
+  onOpen: (index: number) => void;
+}
+
+/**
+ * One row. Cells read only `tenant`, so a row whose tenant, position and selection are
+ * unchanged skips rendering even though react-table hands over a new Row object each
+ * frame: a fast scroll renders only the rows coming into view.
+ */
+const DirectoryRowView = memo(
+  function DirectoryRowView({ row, index, top, tenant, selected, onOpen }: RowViewProps) {
+    const style = { transform: `translateY(${top}px)`, gridTemplateColumns: GRID_TEMPLATE };
+    if (!tenant) {
+      return (
+        <div className="grid__row grid__row--placeholder" role="row" aria-rowindex={index + 2} data-testid="tenant-row-placeholder" style={style}>
+          {row.getVisibleCells().map((cell) => (
+            <div key={cell.id} role="gridcell" className="grid__td">
+              <span className="skeleton" />
+            </div>
+          ))}
+        </div>
+      );
+    }
+    return (
+      <div
+        id={`tenant-row-${index}`}
+        className={selected ? 'grid__row grid__row--selected' : 'grid__row'}
+        role="row"
+        aria-rowindex={index + 2}
+        aria-selected={selected}
+        data-testid="tenant-row"
+        data-tenant-id={tenant.id}
+        style={style}
+        onClick={() => onOpen(index)}
+      >
+        {row.getVisibleCells().map((cell) => (
+          <div key={cell.id} role="gridcell" className={COLUMN_LAYOUT[cell.column.id as TenantSortColumn].numeric ? 'grid__td grid__td--numeric' : 'grid__td'}>
+            {flexRender(cell.column.columnDef.cell, cell.getContext())}
+          </div>
+        ))}
+      </div>
+    );
+  },
+  (a, b) => a.tenant === b.tenant && a.index === b.index && a.top === b.top && a.selected === b.selected && a.onOpen === b.onOpen,
+);

@@ -43,7 +43,7 @@ function col(id: TenantSortColumn, header: string, [min, share]: [number, number
  * and are only ever rendered as React text.
  */
 export const DIRECTORY_COLUMNS: Col[] = [
-  col('name', 'Name', [168, 2.4], (t) => (
+  col('name', 'Name', [164, 2.4], (t) => (
     <span className="cell-name" title={t.name}>
       {t.name}
     </span>
@@ -56,7 +56,7 @@ export const DIRECTORY_COLUMNS: Col[] = [
   col('plan', 'Plan', [98, 0.8], (t) => <span className={`plan plan--${t.plan}`}>{PLAN_LABEL[t.plan] ?? t.plan}</span>),
   col('status', 'Status', [116, 0.9], (t) => <StatusBadge status={t.status} />),
   col('region', 'Region', [100, 0.9], (t) => <span className="truncate">{t.region}</span>),
-  col('createdAt', 'Created', [104, 0.9], (t) => <DateText iso={t.createdAt} />),
+  col('createdAt', 'Created', [108, 0.9], (t) => <DateText iso={t.createdAt} />),
   col('dpaAcceptedAt', 'DPA', [108, 1], (t) =>
     t.dpaVersion ? (
       <span className="cell-stack">

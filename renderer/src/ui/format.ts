@@ -7,7 +7,10 @@
 
 const LOCALE = 'en-GB';
 
+// Intl formatters are costly to create (a directory screen formats hundreds of cells per
+// scroll frame): build each one once and reuse it.
 const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** 1234 → "1,234". Non-finite values render as an en dash rather than "NaN". */
 export function formatCount(n: number): string {
@@ -40,8 +43,7 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  const digits = value < 10 ? 1 : 0;
-  const text = value.toLocaleString(LOCALE, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const text = value < 10 ? oneDecimal.format(value) : integer.format(value);
   return `${text} ${BYTE_UNITS[unit]}`;
 }
 
@@ -51,25 +53,29 @@ function parse(iso: string | null | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+const DATE: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric' };
+const DATE_TIME: Intl.DateTimeFormatOptions = { ...DATE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormatter(kind: 'date' | 'datetime', timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = `${kind}|${timeZone ?? ''}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(LOCALE, { ...(kind === 'date' ? DATE : DATE_TIME), ...(timeZone ? { timeZone } : {}) });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** `timeZone` is for tests; the console always passes nothing (the reader's local zone). */
 export function formatDate(iso: string | null | undefined, timeZone?: string): string {
   const d = parse(iso);
-  if (!d) return '–';
-  return new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'short', year: 'numeric', ...(timeZone ? { timeZone } : {}) }).format(d);
+  return d ? dateFormatter('date', timeZone).format(d) : '–';
 }
 
 export function formatDateTime(iso: string | null | undefined, timeZone?: string): string {
   const d = parse(iso);
-  if (!d) return '–';
-  return new Intl.DateTimeFormat(LOCALE, {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    ...(timeZone ? { timeZone } : {}),
-  }).format(d);
+  return d ? dateFormatter('datetime', timeZone).format(d) : '–';
 }
 
 /** The exact instant for a tooltip: "2025-03-30 01:30:00 UTC". */
