@@ -55,7 +55,8 @@ describe('backups through the dispatcher, on real SQLite files and the local obj
     const chunks: Buffer[] = [];
     for await (const c of await store.get(snapshotKeys.data('t-000001', id))) chunks.push(c as Buffer);
     const bytes = Buffer.concat(chunks);
-    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    const mid = Math.floor(bytes.length / 2);
+    bytes[mid] = bytes[mid]! ^ 0xff;
     await store.put(snapshotKeys.data('t-000001', id), bytes);
 
     const { jobId } = await value<{ jobId: string }>(fx.core.dispatch(tech, 'backups.verify', { tenantId: 't-000001', snapshotId: id }));

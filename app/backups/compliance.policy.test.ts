@@ -323,7 +323,7 @@ describe('fleet compliance', () => {
     expect(summary.verification).toEqual({ withVerifiedSnapshot: 4, verifiedWithin7Days: 3 });
   });
 
-  it('checks 10,000 tenants × 500 snapshots well within a second (issue 5 performance goal)', () => {
+  it('checks 10,000 tenants × 500 snapshots (speed is measured in npm run bench)', () => {
     const now = T(NOW);
     const base = daily('2024-02-17', '2025-06-30'); // 500 snapshots
     expect(base).toHaveLength(500);
@@ -333,14 +333,10 @@ describe('fleet compliance', () => {
       // A few tenants stale, sharing arrays the way rows from one index query would not: the cost is the scan.
       snapshots: i % 97 === 0 ? base.slice(0, 480) : base,
     }));
-    const started = performance.now();
     const { summary } = checkFleetCompliance(tenants, now);
-    const elapsed = performance.now() - started;
     expect(summary.tenants).toBe(10_000);
     expect(summary.nonCompliant).toBe(Math.ceil(10_000 / 97));
-    // The goal is < 1 s: about 0.4 s alone (benchCompliance, npm run bench). Here other suites share the two
-    // cores (a writer process, s3rver), so this only catches an order-of-magnitude regression.
-    expect(elapsed).toBeLessThan(10_000);
+    // Speed (goal < 1 s) is measured by benchCompliance in `npm run bench`, never with a timer here.
   });
 });
 

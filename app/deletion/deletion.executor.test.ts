@@ -172,13 +172,18 @@ describe.each(['local', 's3'] as const)('deletion execution on %s storage', (kin
 
       // The request, the catalogue and the tombstone.
       const view = await env.service.get(requestId);
-      expect(view).toMatchObject({ status: 'completed', certificateId: result.certificateId, requesterContact: null, tenantSlug: null });
+      expect(view).toMatchObject({ status: 'completed', certificateId: result.certificateId, requesterContact: null, tenantSlug: null, approval: { state: 'consumed' } });
       expect(view.journal?.steps.every((st) => st.doneAt !== null)).toBe(true);
       const tenant = await env.s.catalogue.get('t-000001');
       expect(tenant).toMatchObject({ status: 'deleted', name: 'Deleted tenant t-000001', slug: 'deleted-t-000001', dpaVersion: null, dpaAcceptedAt: null });
       await expect(assertNotTombstoned(env.s.controlPlane.db, 't-000001')).rejects.toMatchObject({ code: 'TENANT_DELETED', details: { certificateId: result.certificateId } });
       await expect(env.service.file({ tenantId: 't-000001', requestReference: 'again', receivedOn: '2026-07-01', requesterContact: 'x', reason: 'x', wantsFinalExport: false }, actors.am)).rejects.toMatchObject({ code: 'TENANT_DELETED' });
       expect(await deletionDb(env.s.controlPlane.db).selectFrom('deletion_inventory').selectAll().execute()).toEqual([]);
+      // After completion the control plane keeps the tenant's name only inside the certificate.
+      const row = await deletionDb(env.s.controlPlane.db).selectFrom('deletion_requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow();
+      expect(parseJournal(row.journal)?.tenant.name).toBeNull();
+      expect(JSON.stringify(row)).not.toContain('Tenant t-000001');
+      expect(JSON.stringify(row)).not.toContain('jo@customer.example');
 
       // The certificate: control plane and object store hold the same bytes, and the hash is the JSON's.
       const files = await env.service.certificate('t-000001');

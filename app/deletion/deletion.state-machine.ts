@@ -174,6 +174,8 @@ export type ApprovalState = 'none' | 'valid' | 'expired' | 'mismatch' | 'consume
 export function approvalState(r: DeletionRequestState, now: Date, config: DeletionConfig): { state: ApprovalState; expiresAt: string | null } {
   if (!r.approval) return { state: 'none', expiresAt: null };
   const expiresAt = new Date(Date.parse(r.approval.at) + config.approvalTtlHours * HOUR);
+  // A completed request dropped the requester contact (data minimisation): its hash no longer matters.
+  if (r.status === 'completed') return { state: 'consumed', expiresAt: expiresAt.toISOString() };
   if (r.approval.hash !== parametersHash(r)) return { state: 'mismatch', expiresAt: expiresAt.toISOString() };
   if (r.scheduledAt !== null) return { state: 'consumed', expiresAt: expiresAt.toISOString() };
   // Expired at exactly ttl: "valid for 24 hours" means strictly less than 24 hours later.

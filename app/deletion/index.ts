@@ -36,7 +36,7 @@ export {
   type DeletionCertificate,
   type SnapshotSummary,
 } from './deletion.certificate';
-export { SqliteTenantDatabaseDropper, type TenantDatabaseDropper, type TenantDatabaseRef } from './tenant-database.dropper';
+export { SqliteTenantDatabaseDropper, PostgresTenantDatabaseDropper, EngineTenantDatabaseDropper, type TenantDatabaseDropper, type TenantDatabaseRef, type PostgresTenantAdminLike } from './tenant-database.dropper';
 export { assertNotTombstoned, assertNoneTombstoned, tombstonedAmong, findTombstone, type Tombstone } from './tombstone.guard';
 export { deletionDb, type DeletionTables, type DeletionDb } from './deletion.tables';
 export { createDeletionOperations, type DeletionOperations } from './deletion.operations';

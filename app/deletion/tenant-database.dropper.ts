@@ -74,3 +74,63 @@ export class SqliteTenantDatabaseDropper implements TenantDatabaseDropper {
     return (await this.inventory(ref)).map((i) => i.key);
   }
 }
+
+/**
+ * What the PostgreSQL dropper needs from the tenant admin (app/storage/postgres's
+ * PostgresTenantAdmin has both: DROP DATABASE … WITH (FORCE), then a check that it is gone).
+ */
+export interface PostgresTenantAdminLike {
+  databaseExists(database: string): Promise<boolean>;
+  dropTenantDatabase(database: string): Promise<{ existed: boolean }>;
+}
+
+/** Step 2 on PostgreSQL: the tenant's database on the server. Size is optional (the certificate then counts the database, 0 bytes). */
+export class PostgresTenantDatabaseDropper implements TenantDatabaseDropper {
+  constructor(
+    private readonly admin: PostgresTenantAdminLike,
+    private readonly sizeBytes?: (database: string) => Promise<number>,
+  ) {}
+
+  private check(ref: TenantDatabaseRef): string {
+    if (ref.dbEngine !== 'postgres') {
+      throw new CustosError('CONFIG_INVALID', `Tenant ${ref.tenantId} lives on ${ref.dbEngine}, not PostgreSQL.`, 'This is a bug in the console configuration; nothing was deleted.');
+    }
+    return ref.dbLocation;
+  }
+
+  async inventory(ref: TenantDatabaseRef): Promise<DroppedItem[]> {
+    const name = this.check(ref);
+    if (!(await this.admin.databaseExists(name))) return [];
+    return [{ key: `postgres:${name}`, size: this.sizeBytes ? await this.sizeBytes(name) : 0 }];
+  }
+
+  async drop(ref: TenantDatabaseRef): Promise<void> {
+    await this.admin.dropTenantDatabase(this.check(ref));
+  }
+
+  async remaining(ref: TenantDatabaseRef): Promise<string[]> {
+    const name = this.check(ref);
+    return (await this.admin.databaseExists(name)) ? [`postgres:${name}`] : [];
+  }
+}
+
+/** Routes each tenant to the dropper of its engine (the catalogue says which). */
+export class EngineTenantDatabaseDropper implements TenantDatabaseDropper {
+  constructor(private readonly byEngine: Partial<Record<TenantDatabaseRef['dbEngine'], TenantDatabaseDropper>>) {}
+
+  private pick(ref: TenantDatabaseRef): TenantDatabaseDropper {
+    const d = this.byEngine[ref.dbEngine];
+    if (!d) throw new CustosError('CONFIG_INVALID', `Tenant ${ref.tenantId} lives on ${ref.dbEngine}, which this console is not connected to.`, 'Configure the tenant database server, then run the deletion again; nothing was deleted.');
+    return d;
+  }
+
+  inventory(ref: TenantDatabaseRef): Promise<DroppedItem[]> {
+    return this.pick(ref).inventory(ref);
+  }
+  drop(ref: TenantDatabaseRef): Promise<void> {
+    return this.pick(ref).drop(ref);
+  }
+  remaining(ref: TenantDatabaseRef): Promise<string[]> {
+    return this.pick(ref).remaining(ref);
+  }
+}

@@ -323,7 +323,6 @@ describe('generateFleet', () => {
     const store = new LocalObjectStore({ dir: join(dir, 'objects') });
     runs.push({ dir, store, records: [] });
     const reports: { done: number; total: number | null }[] = [];
-    const started = performance.now();
     const records = await generateFleet({
       tenantsDir: join(dir, 'tenants'),
       objectStore: store,
@@ -333,13 +332,11 @@ describe('generateFleet', () => {
       asOf,
       progress: (p) => reports.push({ done: p.done, total: p.total }),
     });
-    const ms = performance.now() - started;
     expect(records.map((r) => r.id)).toEqual(['t-000001', 't-000002', 't-000003', 't-000004', 't-000005']);
     expect(new Set(records.map((r) => r.slug)).size).toBe(5);
     expect(readdirSync(join(dir, 'tenants')).sort()).toEqual(records.map((r) => r.dbLocation));
     expect(reports.at(-1)).toEqual({ done: 5, total: 5 });
     expect(records.slice(0, 3)).toEqual(a.records);
-    expect(ms).toBeLessThan(30_000);
   });
 
   it('is cancellable and leaves no half-written database behind', async () => {

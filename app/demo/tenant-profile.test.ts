@@ -85,9 +85,7 @@ describe('tenantProfile', () => {
 
 describe('demoCatalogueOnly', () => {
   it('makes 100,000 distinct, plausible records, deterministically', () => {
-    const started = performance.now();
     const records = demoCatalogueOnly(100_000, 1);
-    const ms = performance.now() - started;
     expect(records).toHaveLength(100_000);
     expect(new Set(records.map((r) => r.id)).size).toBe(100_000);
     expect(new Set(records.map((r) => r.slug)).size).toBe(100_000);
@@ -125,7 +123,6 @@ describe('demoCatalogueOnly', () => {
     const digest = (rs: unknown) => createHash('sha256').update(JSON.stringify(rs)).digest('hex');
     expect(digest(demoCatalogueOnly(2_000, 1))).toBe(digest(records.slice(0, 2_000)));
     expect(digest(demoCatalogueOnly(2_000, 2))).not.toBe(digest(records.slice(0, 2_000)));
-    expect(ms).toBeLessThan(20_000);
   });
 
   it('the first 60 look like the demo fleet: mostly active, a couple offboarding, some trials', () => {

@@ -93,8 +93,12 @@ function parsePax(body: Buffer): Record<string, string> {
   return out;
 }
 
-export async function* readTarGz(path: string, signal?: AbortSignal): AsyncGenerator<TarEntryInfo> {
-  const gunzip = createReadStream(path, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) }).pipe(zlib.createGunzip());
+export async function* readTarGz(path: string, options: { signal?: AbortSignal; onChunk?: (raw: Buffer) => void } = {}): AsyncGenerator<TarEntryInfo> {
+  const raw = createReadStream(path, { highWaterMark: 256 * 1024, ...(options.signal ? { signal: options.signal } : {}) });
+  const onChunk = options.onChunk;
+  if (onChunk) raw.on('data', (c) => onChunk(c as Buffer));
+  const gunzip = raw.pipe(zlib.createGunzip());
+  raw.on('error', (e) => gunzip.destroy(e));
   const reader = new ByteReader(gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
   let pax: Record<string, string> | null = null;
   let ended = false;
@@ -131,5 +135,6 @@ export async function* readTarGz(path: string, signal?: AbortSignal): AsyncGener
     for (const b of await reader.rest()) if (!b.every((x) => x === 0)) throw new TarFormatError('data after the end of the archive');
   } finally {
     gunzip.destroy();
+    raw.destroy();
   }
 }
