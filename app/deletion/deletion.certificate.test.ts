@@ -76,6 +76,11 @@ describe('snapshot summary from backup keys', () => {
       [`${P}20260131T020000Z.sqlite.gz`, `${P}20260131T020000Z.manifest.json`, `${P}20260201T020000Z.sqlite.gz`],
       { count: 2, from: '2026-01-31T02:00:00.000Z', to: '2026-02-01T02:00:00.000Z', undatedObjects: 0 },
     ],
+    // app/backups' layout: two snapshots in the same second are two snapshots.
+    [
+      [`${P}20260131T020000Z-a1b2c3.db.gz`, `${P}20260131T020000Z-a1b2c3.manifest.json`, `${P}20260131T020000Z-ffffff.db.gz`, `${P}20260131T020000Z-ffffff.manifest.json`],
+      { count: 2, from: '2026-01-31T02:00:00.000Z', to: '2026-01-31T02:00:00.000Z', undatedObjects: 0 },
+    ],
     // A snapshot as a folder; its objects count once.
     [[`${P}20251231T230000Z/db.sqlite`, `${P}20251231T230000Z/manifest.json`], { count: 1, from: '2025-12-31T23:00:00.000Z', to: '2025-12-31T23:00:00.000Z', undatedObjects: 0 }],
     // Dated deeper in the key (a "daily/" folder first).

@@ -81,7 +81,8 @@ function stampToIso(segment: string): string | null {
 /**
  * Counts snapshots in the keys that were under `backups/<tenant>/`. A snapshot is
  * identified by the first path segment (after the prefix) that starts with a UTC
- * timestamp, so `20260131T020000Z.sqlite.gz` + `20260131T020000Z.manifest.json` and
+ * timestamp, up to its first '.': `20260131T020000Z-a1b2c3.db.gz` +
+ * `20260131T020000Z-a1b2c3.manifest.json` (the layout of app/backups) and
  * `20260131T020000Z/db.sqlite` + `…/manifest.json` are each one snapshot.
  */
 export function summariseSnapshots(keys: Iterable<string>, prefix: string): SnapshotSummary {
@@ -93,7 +94,8 @@ export function summariseSnapshots(keys: Iterable<string>, prefix: string): Snap
     for (const segment of rest.split('/')) {
       const iso = stampToIso(segment);
       if (iso) {
-        found = { id: segment.slice(0, 16), iso };
+        // The snapshot ID is the name up to its first '.', e.g. 20260131T020000Z-a1b2c3 (app/backups' layout).
+        found = { id: segment.split('.')[0]!, iso };
         break;
       }
     }

@@ -245,7 +245,7 @@ describe.each(['local', 's3'] as const)('deletion execution on %s storage', (kin
       const requestId = await fileAndApprove(env, 't-000001');
       env.fx.clock.advance(7 * DAY);
       // A nightly backup that was already uploading lands after step 4 emptied the prefix.
-      const late = `${objectKeys.backupsPrefix('t-000001')}20260707T020000Z.sqlite.gz`;
+      const late = `${objectKeys.backupsPrefix('t-000001')}20260707T020000Z-3a3b3c.db.gz`;
       let planted = false;
       env.checkpoints.push(async (p) => {
         if (p === 'control-plane:start' && !planted) {

@@ -63,9 +63,10 @@ export async function seedTenantData(
   const n = options.attachments ?? 5;
   for (let i = 1; i <= n; i++) await put('attachments', objectKeys.attachment(tenantId, i), 100 + i * 37);
   await put('attachments', `${objectKeys.tenantRoot(tenantId)}avatars/logo.png`, 321);
-  for (const stamp of ['20260131T020000Z', '20260415T020000Z', '20260629T020000Z']) {
-    await put('backups', `${objectKeys.backupsPrefix(tenantId)}${stamp}.sqlite.gz`, 2048);
-    await put('backups', `${objectKeys.backupsPrefix(tenantId)}${stamp}.manifest.json`, 200);
+  // app/backups' layout: <snapshotId>.db.gz + <snapshotId>.manifest.json, the ID starting with its UTC time.
+  for (const id of ['20260131T020000Z-0a0b0c', '20260415T020000Z-1a1b1c', '20260629T020000Z-2a2b2c']) {
+    await put('backups', `${objectKeys.backupsPrefix(tenantId)}${id}.db.gz`, 2048);
+    await put('backups', `${objectKeys.backupsPrefix(tenantId)}${id}.manifest.json`, 200);
   }
   await put('backups', `${objectKeys.backupsPrefix(tenantId)}legacy-copy.bin`, 64);
   await put('exports', `${objectKeys.exportsPrefix(tenantId)}2026-06-29-final/package.tar.gz`, 4096);

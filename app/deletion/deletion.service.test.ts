@@ -219,7 +219,7 @@ describe('legal hold', () => {
     expect(stopped.journal?.steps.find((st) => st.id === 'attachments')?.doneAt).not.toBeNull();
     expect(stopped.journal?.steps.find((st) => st.id === 'backups')?.doneAt).toBeNull();
     // What was not reached yet is still there: the hold preserves it.
-    expect(await s.objectStore.head('backups/t-000001/20260131T020000Z.sqlite.gz')).not.toBeNull();
+    expect(await s.objectStore.head('backups/t-000001/20260131T020000Z-0a0b0c.db.gz')).not.toBeNull();
 
     checkpoints.length = 0;
     await service.release('t-000001', actors.admin);

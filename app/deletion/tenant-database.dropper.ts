@@ -124,13 +124,13 @@ export class EngineTenantDatabaseDropper implements TenantDatabaseDropper {
     return d;
   }
 
-  inventory(ref: TenantDatabaseRef): Promise<DroppedItem[]> {
+  async inventory(ref: TenantDatabaseRef): Promise<DroppedItem[]> {
     return this.pick(ref).inventory(ref);
   }
-  drop(ref: TenantDatabaseRef): Promise<void> {
+  async drop(ref: TenantDatabaseRef): Promise<void> {
     return this.pick(ref).drop(ref);
   }
-  remaining(ref: TenantDatabaseRef): Promise<string[]> {
+  async remaining(ref: TenantDatabaseRef): Promise<string[]> {
     return this.pick(ref).remaining(ref);
   }
 }

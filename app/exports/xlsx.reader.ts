@@ -179,6 +179,7 @@ function columnIndex(letters: string): number {
 }
 
 const CELL = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
+const FIRST_CELL = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/; // not global: no lastIndex shared between calls
 const INLINE_T = /<t\b[^>]*>([\s\S]*?)<\/t>|<t\b[^>]*\/>/g;
 
 function cellText(attrs: string, inner: string | undefined): string {
@@ -234,8 +235,7 @@ export async function* readSheetRows(path: string, entry: ZipEntryInfo, options:
       const r = Number(/\br="(\d+)"/.exec(buf.slice(start, tagEnd))?.[1] ?? '0');
       const cells: string[] = [];
       if (firstOnly && r > 1) {
-        CELL.lastIndex = 0;
-        const m = CELL.exec(body);
+        const m = FIRST_CELL.exec(body);
         if (m && /\br="A\d+"/.test(m[1] as string)) cells.push(cellText(m[1] as string, m[2]));
         yield { r, cells };
         pos = next;

@@ -130,8 +130,10 @@ export class TenantCatalogue {
     let q = this.db.selectFrom('tenants');
     const needle = input.query?.trim().normalize('NFKC').toLowerCase();
     if (needle) {
-      // instr() rather than LIKE: a '%' or '_' the user types is matched literally.
-      q = q.where((eb) => eb(eb.fn('instr', [eb.ref('search_text'), eb.val(needle)]), '>', 0));
+      // LIKE with an explicit ESCAPE behaves the same on SQLite and PostgreSQL (instr is
+      // SQLite-only): a '%', '_' or '\' the user types is matched literally.
+      const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where(sql<boolean>`${sql.ref('search_text')} LIKE ${pattern} ESCAPE '\\'`);
     }
     if (input.plan) q = q.where('plan', '=', input.plan);
     if (input.status) q = q.where('status', '=', input.status);
