@@ -63,7 +63,13 @@ export class HashingFile {
     if (this.error) throw this.error;
     this.closed = true;
     await new Promise<void>((resolve, reject) => {
-      this.stream.end((err?: Error | null) => (err ? reject(err) : resolve()));
+      // end()'s callback is not called when the stream fails (e.g. the file could not be opened): listen for both.
+      const onError = (e: Error): void => reject(e);
+      this.stream.once('error', onError);
+      this.stream.end(() => {
+        this.stream.off('error', onError);
+        resolve();
+      });
     });
     if (this.error) throw this.error;
     return { path: this.relPath, bytes: this.bytes, sha256: this.hash.digest('hex') };

@@ -17,6 +17,8 @@ import { BackupService } from '../backups/backup.service';
 import { seedBackupHistory } from '../backups/demo-history';
 import type { ControlPlane } from '../control-plane/control-plane.port';
 import { openSqliteControlPlane } from '../control-plane/sqlite.control-plane';
+import { openPostgresControlPlane } from '../control-plane/postgres.control-plane';
+import { postgresUrlFromEnv } from '../storage/postgres';
 import { generateFleet } from '../demo';
 import { OffsetClock, systemClock, type Clock } from '../shared/clock.port';
 import { CustosError } from '../shared/errors';
@@ -90,10 +92,11 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
   const clock = options.clock ?? new OffsetClock(systemClock, config.clockOffsetDays * 86_400_000);
   const at = (p: string) => (isAbsolute(p) ? p : join(dataDir, p));
 
-  if (config.controlPlane.engine !== 'sqlite') {
-    throw new CustosError('CONFIG_INVALID', 'The PostgreSQL control plane is not available in this version.', 'Set controlPlane.engine to "sqlite" in custos.json.');
-  }
-  const controlPlane = await openSqliteControlPlane(at(config.controlPlane.path));
+  // Embedded default: one SQLite file. Hosted (issue 8): PostgreSQL, URL from the environment.
+  const controlPlane =
+    config.controlPlane.engine === 'sqlite'
+      ? await openSqliteControlPlane(at(config.controlPlane.path))
+      : await openPostgresControlPlane({ url: postgresUrlFromEnv(config.controlPlane.urlEnv) });
   const objectStore = await openObjectStore(config.objectStore.kind === 'local' ? { ...config.objectStore, dir: at(config.objectStore.dir) } : config.objectStore);
   const tenantsDir = at(config.tenantDatabases.dir);
   mkdirSync(tenantsDir, { recursive: true });

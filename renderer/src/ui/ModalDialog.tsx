@@ -31,6 +31,9 @@ export function ModalDialog({
     if (!d) return;
     // StrictMode runs effects twice: showModal on an open dialog throws.
     if (!d.open) d.showModal();
+    // The browser would focus the first focusable element (the × button): start where the work is.
+    const first = d.querySelector<HTMLElement>('[data-autofocus]') ?? d.querySelector<HTMLElement>('.modal__body :is(input, textarea, select):not(:disabled)');
+    first?.focus();
     return () => {
       if (d.open) d.close();
     };
