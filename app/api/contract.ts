@@ -8,6 +8,28 @@
  */
 import { z } from 'zod';
 import { DIRECTORY_ROLES, ADMIN_ROLES, CONTENT_ROLES, ROLES, type Access } from './roles';
+import {
+  auditSafeDeletionInput,
+  deletionFileInputSchema,
+  deletionAmendInputSchema,
+  deletionRequestIdInputSchema,
+  deletionRecordFinalExportInputSchema,
+  deletionApproveInputSchema,
+  deletionCancelInputSchema,
+  deletionHoldInputSchema,
+  deletionReleaseInputSchema,
+  deletionExecuteInputSchema,
+  deletionListInputSchema,
+  deletionCertificateInputSchema,
+  deletionTombstoneInputSchema,
+  deletionRequestViewSchema,
+  deletionGetOutputSchema,
+  deletionListOutputSchema,
+  deletionHoldOutputSchema,
+  deletionExecuteOutputSchema,
+  deletionCertificateOutputSchema,
+  deletionTombstoneOutputSchema,
+} from '../deletion/deletion.contract';
 
 export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   summary: string;
@@ -35,6 +57,11 @@ export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodTy
    * live justification grant for the input's tenantId (issue 3).
    */
   requiresGrant?: boolean;
+  /**
+   * What of the input goes into the audit record, when some fields may carry
+   * customer personal data (a requester's contact, free-text reasons).
+   */
+  auditInput?: (input: unknown) => unknown;
 }
 
 function op<I extends z.ZodType, O extends z.ZodType>(def: OperationDef<I, O>): OperationDef<I, O> {
@@ -572,6 +599,20 @@ export const contract = {
     audited: true,
     system: true,
   }),
+  // ---- deletion requests (issue 7) ----
+  'deletion.list': op({ summary: 'The deletion request queue.', input: deletionListInputSchema, output: deletionListOutputSchema, access: ['account_manager', 'admin'], audited: false }),
+  'deletion.get': op({ summary: 'A deletion request with its timeline.', input: deletionRequestIdInputSchema, output: deletionGetOutputSchema, access: ['account_manager', 'admin'], audited: false }),
+  'deletion.file': op({ summary: "File a leaving customer's deletion request.", input: deletionFileInputSchema, output: deletionRequestViewSchema, access: ['account_manager'], audited: true, auditInput: auditSafeDeletionInput }),
+  'deletion.amend': op({ summary: 'Correct a deletion request (an approved one goes back to filed).', input: deletionAmendInputSchema, output: deletionRequestViewSchema, access: ['account_manager'], audited: true, auditInput: auditSafeDeletionInput }),
+  'deletion.recordFinalExport': op({ summary: "Record the customer's final export (required before scheduling when asked for).", input: deletionRecordFinalExportInputSchema, output: deletionRequestViewSchema, access: ['account_manager', 'admin'], audited: true, auditInput: auditSafeDeletionInput }),
+  'deletion.approve': op({ summary: 'Approve a deletion request (an admin who did not file it).', input: deletionApproveInputSchema, output: deletionRequestViewSchema, access: ['admin'], audited: true }),
+  'deletion.schedule': op({ summary: 'Schedule an approved deletion after the grace period.', input: deletionRequestIdInputSchema, output: deletionRequestViewSchema, access: ['account_manager', 'admin'], audited: true }),
+  'deletion.cancel': op({ summary: 'Cancel a deletion request before it executes.', input: deletionCancelInputSchema, output: deletionRequestViewSchema, access: ['account_manager', 'admin'], audited: true, auditInput: auditSafeDeletionInput }),
+  'deletion.hold': op({ summary: 'Put a legal hold on a tenant (blocks approval and execution).', input: deletionHoldInputSchema, output: deletionHoldOutputSchema, access: ['account_manager', 'admin'], audited: true, auditInput: auditSafeDeletionInput }),
+  'deletion.release': op({ summary: "Lift a tenant's legal hold.", input: deletionReleaseInputSchema, output: deletionHoldOutputSchema, access: ['admin'], audited: true }),
+  'deletion.execute': op({ summary: "Permanently delete all of a tenant's data (type the tenant slug to confirm).", input: deletionExecuteInputSchema, output: deletionExecuteOutputSchema, access: ['account_manager', 'admin'], audited: true, system: true }),
+  'deletion.certificate': op({ summary: 'The certificate of deletion (PDF and JSON).', input: deletionCertificateInputSchema, output: deletionCertificateOutputSchema, access: ['account_manager', 'admin'], audited: true }),
+  'deletion.tombstone': op({ summary: "A deleted tenant's tombstone.", input: deletionTombstoneInputSchema, output: deletionTombstoneOutputSchema, access: DIRECTORY_ROLES, audited: false }),
 } satisfies Record<string, OperationDef>;
 
 export type Contract = typeof contract;

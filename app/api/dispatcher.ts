@@ -87,7 +87,8 @@ export class Dispatcher {
     let sessionToken: string | null | undefined;
     const auditFacts: HandlerContext['audit'] = {};
     const actor: AuditActor = { staffId: null, label: 'anonymous', roles: [], sessionId: null, transport: ctx.transport };
-    const inputForAudit = rawInput;
+    // Fields that may carry customer personal data never reach the log (CONVENTIONS.md §10).
+    const inputForAudit = def.auditInput ? def.auditInput(rawInput) : rawInput;
 
     const finish = async (envelope: Envelope<unknown>, outcome: AuditOutcome): Promise<CallResult> => {
       if (def.audited || outcome.status !== 'ok') {

@@ -13,6 +13,7 @@ import { staffHandlers } from '../staff/staff.handlers';
 import { auditHandlers } from '../audit/audit.handlers';
 import { jobHandlers } from '../jobs/jobs.handlers';
 import { backupHandlers } from '../backups/backups.handlers';
+import { deletionHandlers } from '../deletion/deletion.handlers';
 
 export function sessionInfo(s: { staff: StaffView; idleExpiresAt: string }) {
   return { staff: s.staff, expiresAt: s.idleExpiresAt };
@@ -35,5 +36,6 @@ export function createHandlers(s: ConsoleServices): Handlers {
     ...auditHandlers(s),
     ...jobHandlers(s),
     ...backupHandlers(s),
+    ...deletionHandlers(s),
   };
 }

@@ -42,6 +42,19 @@ const MATRIX: Record<OpName, 'public' | 'signed-in' | Role[]> = {
   'backups.verify': ['technical', 'admin'],
   'backups.prunePreview': ['technical', 'admin'],
   'backups.pruneApply': ['technical', 'admin'],
+  'deletion.list': ['account_manager', 'admin'],
+  'deletion.get': ['account_manager', 'admin'],
+  'deletion.file': ['account_manager'],
+  'deletion.amend': ['account_manager'],
+  'deletion.recordFinalExport': ['account_manager', 'admin'],
+  'deletion.approve': ['admin'],
+  'deletion.schedule': ['account_manager', 'admin'],
+  'deletion.cancel': ['account_manager', 'admin'],
+  'deletion.hold': ['account_manager', 'admin'],
+  'deletion.release': ['admin'],
+  'deletion.execute': ['account_manager', 'admin'],
+  'deletion.certificate': ['account_manager', 'admin'],
+  'deletion.tombstone': ['support', 'technical', 'account_manager', 'admin'],
 };
 
 /** A valid input for each operation, so refusals can only come from the role check. */
@@ -78,6 +91,20 @@ const SAMPLE: Record<OpName, unknown> = {
   'backups.verify': { tenantId: 't-000001', snapshotId: '20260101T000000Z-abcdef' },
   'backups.prunePreview': { tenantId: 't-000001' },
   'backups.pruneApply': { tenantId: 't-000001', token: '0'.repeat(64) },
+  // Deletion samples address a tenant/request that does not exist, so no sample changes the fixture.
+  'deletion.list': {},
+  'deletion.get': { requestId: 'dr-none' },
+  'deletion.file': { tenantId: 't-000404', requestReference: 'REQ-1', receivedOn: '2026-06-01', requesterContact: 'dpo@customer.example', reason: 'Contract ended', wantsFinalExport: false },
+  'deletion.amend': { requestId: 'dr-none', changes: { reason: 'Contract ended early' } },
+  'deletion.recordFinalExport': { requestId: 'dr-none', jobId: 'j-1', location: '/exports/x' },
+  'deletion.approve': { requestId: 'dr-none', parametersHash: '0'.repeat(64) },
+  'deletion.schedule': { requestId: 'dr-none' },
+  'deletion.cancel': { requestId: 'dr-none', reason: 'Customer stays' },
+  'deletion.hold': { tenantId: 't-000404', reason: 'Litigation hold' },
+  'deletion.release': { tenantId: 't-000404' },
+  'deletion.execute': { requestId: 'dr-none', confirmSlug: 'tenant-000404' },
+  'deletion.certificate': { id: 'none' },
+  'deletion.tombstone': { tenantId: 't-000404' },
 };
 
 const SESSION_ENDING: OpName[] = ['session.signOut', 'session.signOutEverywhere'];

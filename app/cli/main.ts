@@ -13,6 +13,7 @@ import { registerDemoCommands } from './demo.command';
 import { registerAuditCommands } from './audit.command';
 import { registerTenantCommands } from './tenants.command';
 import { registerBackupCommands } from './backup.command';
+import { registerDeletionCommands } from './deletion.command';
 
 export interface CliEnv {
   dataDir(): string;
@@ -47,6 +48,7 @@ export async function cliMain(argv: string[], out: NodeJS.WritableStream = proce
   registerAuditCommands(program, env);
   registerTenantCommands(program, env);
   registerBackupCommands(program, env);
+  registerDeletionCommands(program, env);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -21,6 +21,7 @@ export type DestinationProblem = 'not_found' | 'not_directory' | 'symlink' | 'in
 
 export const FINAL_PREFIX = 'custos-export-';
 const PARTIAL_RE = /^\.custos-export-(.+)-(\d{8}T\d{6}Z)(?:-\d+)?\.partial$/;
+const FINAL_RE = /^custos-export-.+-\d{8}T\d{6}Z(?:-\d+)?$/;
 
 function invalid(problem: DestinationProblem, message: string, hint: string, details: Record<string, unknown> = {}): CustosError {
   return new CustosError('EXPORT_DESTINATION_INVALID', message, hint, { problem, ...details });
@@ -48,7 +49,7 @@ export function estimateExportBytes(input: { databaseBytes: number; attachmentBy
 
 async function looksLikeExport(dir: string): Promise<boolean> {
   const base = path.basename(dir);
-  if (base.startsWith(FINAL_PREFIX) || PARTIAL_RE.test(base)) return true;
+  if (FINAL_RE.test(base) || PARTIAL_RE.test(base)) return true;
   try {
     await access(path.join(dir, 'datapackage.json'));
     await access(path.join(dir, 'SHA256SUMS'));

@@ -202,11 +202,14 @@ export async function runExport(input: RunExportInput): Promise<ExportResult> {
   let lastEmit = 0;
   let overallDone = 0;
   let overallTotal = 1;
+  let lastOverall = 0;
   const emit = (p: ProgressReport, force = false): void => {
     const now = Date.now();
     if (!force && now - lastEmit < PROGRESS_EVERY_MS) return;
     lastEmit = now;
-    const full: ExportProgressReport = { ...p, overallDone: Math.min(overallDone, overallTotal), overallTotal };
+    // Estimates can be off (files longer than recorded, rows added meanwhile): never let the bar go back.
+    lastOverall = Math.max(lastOverall, Math.min(overallDone, overallTotal));
+    const full: ExportProgressReport = { ...p, overallDone: lastOverall, overallTotal };
     input.progress(full);
   };
 
@@ -253,7 +256,8 @@ export async function runExport(input: RunExportInput): Promise<ExportResult> {
 
   const totalRows = [...listTotals.values()].reduce((a, b) => a + b, 0);
   const perRowWeight = (formats.includes('csv') ? 1 : 0) + (formats.includes('xlsx') ? 3 : 0);
-  overallTotal = Math.max(1, totalRows * perRowWeight + attachmentBytes / 16_384 + totalRows + attachmentBytes / 65_536);
+  const verifyUnits = totalRows + attachmentBytes / 65_536;
+  overallTotal = Math.max(1, totalRows * perRowWeight + attachmentBytes / 16_384 + verifyUnits);
 
   const opened: { abort(): Promise<void> }[] = [];
   let customIndex: CustomFieldIndex | null = null;
@@ -357,6 +361,7 @@ export async function runExport(input: RunExportInput): Promise<ExportResult> {
         }
         const outcome: ListOutcome = { list: l, rows: 0 };
         outcomes.set(l.name, outcome);
+        emit({ phase: l.attachments ? 'attachments' : 'list', item: l.name, done: 0, total: listTotals.get(l.name) ?? 0, ...(l.attachments ? { bytesDone: 0, bytesTotal: attachmentBytes } : {}) }, true);
         const polyCols = l.columns.map((c) => c.source).filter((x) => x.kind === 'polymorphic');
         const firstPoly = polyCols[0];
         const poly = firstPoly
@@ -497,7 +502,7 @@ export async function runExport(input: RunExportInput): Promise<ExportResult> {
           } else sharedSheets.set(s.list.name, g.sheets);
         }
         s.outcome.rows = s.rows;
-        emit({ phase: 'list', item: s.list.name, done: s.rows, total: s.rows }, true);
+        emit({ phase: s.list.attachments ? 'attachments' : 'list', item: s.list.name, done: s.rows, total: s.rows, ...(s.list.attachments ? { bytesDone: attachmentsRead, bytesTotal: attachmentBytes } : {}) }, true);
       }
     }
 
@@ -559,8 +564,9 @@ export async function runExport(input: RunExportInput): Promise<ExportResult> {
     fsyncDir(partial);
 
     // --- Verify what is on disk, then (and only then) the final name.
-    const verifyTotal = overallTotal - overallDone;
-    const verifyStart = overallDone;
+    const verifyStart = Math.max(overallDone, lastOverall);
+    const verifyTotal = Math.max(1, verifyUnits);
+    overallTotal = Math.max(overallTotal, verifyStart + verifyTotal);
     const verify = await inspectExport(partial, {
       signal,
       progress: (p) => {

@@ -218,16 +218,16 @@ export async function* readSheetRows(path: string, entry: ZipEntryInfo, options:
     for (;;) {
       const start = buf.indexOf('<row', pos);
       if (start < 0) break;
-      const end = buf.indexOf('</row>', start);
-      const selfClosed = buf.indexOf('/>', start);
       const tagEnd = buf.indexOf('>', start);
       if (tagEnd < 0) break;
       let body: string;
       let next: number;
-      if (selfClosed >= 0 && selfClosed + 1 === tagEnd) {
+      if (buf.charCodeAt(tagEnd - 1) === 0x2f) {
+        // <row …/>: an empty row
         body = '';
         next = tagEnd + 1;
       } else {
+        const end = buf.indexOf('</row>', tagEnd);
         if (end < 0) break;
         body = buf.slice(tagEnd + 1, end);
         next = end + 6;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CustosError } from '../shared/errors';
 import { objectStoreConfigSchema } from '../storage/object-store';
 import { writeFileAtomic } from '../shared/fs-atomic';
+import { deletionConfigSchema } from '../deletion/deletion.config';
 
 /**
  * The data folder's `custos.json`, parsed at the boundary (CONVENTIONS.md §5).
@@ -43,6 +44,8 @@ export const consoleConfigSchema = z.object({
    * that need to "fast-forward" a grace period; the UI shows a banner when set.
    */
   clockOffsetDays: z.number().min(0).max(3650).default(0),
+  /** Deletion requests (issue 7): grace period, approval validity, legal deadline. */
+  deletion: deletionConfigSchema,
 });
 export type ConsoleConfig = z.infer<typeof consoleConfigSchema>;
 

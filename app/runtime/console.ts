@@ -15,6 +15,7 @@ import { GrantsService } from '../access/grants.service';
 import { JobRunner } from '../jobs/job-runner';
 import { BackupService } from '../backups/backup.service';
 import { seedBackupHistory } from '../backups/demo-history';
+import { createDeletionService, type DeletionService } from '../deletion';
 import type { ControlPlane } from '../control-plane/control-plane.port';
 import { openSqliteControlPlane } from '../control-plane/sqlite.control-plane';
 import { openPostgresControlPlane } from '../control-plane/postgres.control-plane';
@@ -58,6 +59,7 @@ export interface ConsoleServices {
   grants: GrantsService;
   jobs: JobRunner;
   backups: BackupService;
+  deletion: DeletionService;
   events: EventEmitter<{ event: [ConsoleEvent] }>;
   log: Logger;
   appVersion: string;
@@ -120,6 +122,11 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
 
   const services = { dataDir, config, clock, controlPlane, objectStore, catalogue, tenantDbs, staff, audit, grants, jobs, events, log, appVersion: APP_VERSION } as ConsoleServices;
   services.backups = new BackupService(services);
+  services.deletion = createDeletionService(services, {
+    config: config.deletion,
+    // Temporary copies of a tenant on this machine (restore sandboxes, verification folders).
+    sandboxDirs: (tenantId) => [join(dataDir, 'sandboxes', tenantId)],
+  });
 
   if ((options.seedDemo ?? true) && (await catalogue.count()) === 0 && config.demo.tenants > 0) {
     const seeded = await controlPlane.db.selectFrom('settings').select('value').where('key', '=', 'demo_seeded_at').executeTakeFirst();

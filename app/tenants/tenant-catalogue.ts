@@ -5,6 +5,7 @@ import type { ControlPlaneDb, TenantsTable } from '../control-plane/control-plan
 import type { TenantRecord } from '../control-plane/tenant-record';
 import { CustosError } from '../shared/errors';
 import { objectKeys } from '../storage/object-store/object-store.port';
+import { assertNoneTombstoned } from '../deletion/tombstone.guard';
 
 /** The tenant catalogue in the control plane: the directory's source of truth. */
 
@@ -75,6 +76,8 @@ export class TenantCatalogue {
   ) {}
 
   async upsertMany(records: readonly TenantRecord[], now: Date): Promise<void> {
+    // A deleted tenant can never be silently re-created under the same ID (issue 7).
+    await assertNoneTombstoned(this.db, records.map((r) => r.id));
     const ts = now.toISOString();
     // Chunked so that one statement stays under SQLite's variable limit.
     for (let i = 0; i < records.length; i += 500) {

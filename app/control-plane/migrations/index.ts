@@ -5,6 +5,7 @@ import * as m0002 from './0002-grants';
 import * as m0003 from './0003-jobs';
 import * as m0004 from './0004-exports';
 import * as m0005 from './0005-backups';
+import * as m0006 from './0006-deletion';
 
 /** Numbered migrations, applied in order, each once (CONVENTIONS.md §16). */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -13,6 +14,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   [m0003.id]: m0003,
   [m0004.id]: m0004,
   [m0005.id]: m0005,
+  [m0006.id]: m0006,
 };
 
 /** Brings a control plane to the newest schema; kysely's Migrator keeps the log and the lock. */

@@ -1,19 +1,14 @@
 import { useEffect, useState } from 'react';
 import { call, onEvent, toErrorInfo } from '../api/client';
 import { TenantDirectory, TenantPage, directoryStore } from '../tenants';
+import { AuditPage } from '../audit';
+import { AccountMenu, SessionProvider, StaffPage, isAdmin } from '../staff';
 import type { ConsoleMeta, SessionInfo } from './App';
 import { navigate, parseHash, useHash } from './router';
 import { useToasts } from './toasts';
 
-const ROLE_LABEL: Record<string, string> = {
-  support: 'Support',
-  technical: 'Technical',
-  account_manager: 'Account manager',
-  admin: 'Admin',
-};
-
 /** Sections that later releases fill. Shown disabled, so nobody mistakes them for working screens. */
-const LATER = ['Backups', 'Deletion requests', 'Audit log', 'Staff'] as const;
+const LATER = ['Backups', 'Deletion requests'] as const;
 
 export function Shell({ session, meta, onSignedOut }: { session: SessionInfo; meta: ConsoleMeta | null; onSignedOut: () => void }) {
   const hash = useHash();
@@ -44,7 +39,7 @@ export function Shell({ session, meta, onSignedOut }: { session: SessionInfo; me
   // Unknown addresses land on the directory.
   const top = route.segments[0];
   useEffect(() => {
-    if (top !== 'tenants') navigate('#/tenants');
+    if (top !== 'tenants' && top !== 'staff' && top !== 'audit') navigate('#/tenants');
   }, [top]);
 
   async function signOut() {
@@ -72,11 +67,30 @@ export function Shell({ session, meta, onSignedOut }: { session: SessionInfo; me
         </div>
         <ul className="nav">
           <li>
-            <a className="nav__item nav__item--active" href={directoryStore.lastHash} aria-current="page">
+            <a className={top === 'tenants' ? 'nav__item nav__item--active' : 'nav__item'} href={directoryStore.lastHash} aria-current={top === 'tenants' ? 'page' : undefined}>
               Tenants
             </a>
           </li>
         </ul>
+        {isAdmin(staff.roles) ? (
+          <>
+            <p className="nav__group" id="nav-admin">
+              Administration
+            </p>
+            <ul className="nav" aria-labelledby="nav-admin">
+              <li>
+                <a className={top === 'staff' ? 'nav__item nav__item--active' : 'nav__item'} href="#/staff" data-testid="nav-staff" aria-current={top === 'staff' ? 'page' : undefined}>
+                  Staff
+                </a>
+              </li>
+              <li>
+                <a className={top === 'audit' ? 'nav__item nav__item--active' : 'nav__item'} href="#/audit" data-testid="nav-audit" aria-current={top === 'audit' ? 'page' : undefined}>
+                  Audit log
+                </a>
+              </li>
+            </ul>
+          </>
+        ) : null}
         <p className="nav__group" id="nav-later">
           Later releases
         </p>
@@ -97,23 +111,16 @@ export function Shell({ session, meta, onSignedOut }: { session: SessionInfo; me
       </nav>
       <header className="shell__top">
         <div className="shell__top-spacer" />
-        <div className="who">
-          <span className="who__name" title={staff.email}>
-            {staff.displayName}
-          </span>
-          <span className="who__roles">
-            {staff.roles.map((r) => (
-              <span key={r} className="role-chip">
-                {ROLE_LABEL[r] ?? r}
-              </span>
-            ))}
-          </span>
-        </div>
+        <AccountMenu session={session} onSignedOut={onSignedOut} />
         <button type="button" className="button button--ghost" data-testid="signout" onClick={() => void signOut()} disabled={signingOut}>
           {signingOut ? 'Signing out…' : 'Sign out'}
         </button>
       </header>
-      <main className="shell__main">{tenantId ? <TenantPage key={tenantId} tenantId={tenantId} /> : <TenantDirectory />}</main>
+      <main className="shell__main">
+        <SessionProvider value={session}>
+          {top === 'staff' ? <StaffPage /> : top === 'audit' ? <AuditPage /> : tenantId ? <TenantPage key={tenantId} tenantId={tenantId} /> : <TenantDirectory />}
+        </SessionProvider>
+      </main>
     </div>
   );
 }

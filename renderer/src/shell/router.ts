@@ -3,6 +3,9 @@
  * host, so the address after '#' is the only part that is ours on both.
  *   #/tenants?q=…&plan=…   the tenant directory (its search and filters live here)
  *   #/tenants/<id>          one tenant
+ *   #/tenants/<id>?records=companies   …with its records browser open (needs a justification grant)
+ *   #/staff                 staff accounts (admins)
+ *   #/audit?actor=…&tenant=…&op=…&outcome=…&from=…&to=…   the audit log (admins)
  */
 import { useSyncExternalStore } from 'react';
 

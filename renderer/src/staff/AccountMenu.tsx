@@ -129,7 +129,7 @@ function ChangeOwnPasswordDialog({ email, onClose }: { email: string; onClose: (
       <form className="dialog-form" onSubmit={submit} noValidate>
         {/* Lets password managers file the change under the right account. */}
         <input type="email" className="visually-hidden" autoComplete="username" value={email} readOnly tabIndex={-1} aria-hidden="true" />
-        <Field label="Current password" type="password" autoComplete="current-password" required testId="change-password-current" value={current} onChange={(e) => setCurrent(e.target.value)} />
+        <Field label="Current password" type="password" autoComplete="current-password" required testId="change-password-current" value={current} onChange={(e) => setCurrent(e.target.value)} data-autofocus />
         <Field label="New password" type="password" autoComplete="new-password" required testId="change-password-new" value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby="password-rules" />
         <Field label="Confirm new password" type="password" autoComplete="new-password" required testId="change-password-confirm" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
         <PasswordChecklist password={password} confirm={confirm} />

@@ -1,7 +1,7 @@
 /**
  * One tenant: its catalogue record (tenants.get) and what its database holds, as
- * counts only (tenants.stats) — records themselves need a justified-access grant,
- * which this release does not offer from the UI. Panels for exports, backups and
+ * counts only (tenants.stats) — records themselves need a justified-access grant
+ * (access/TenantAccess: the grants, the justification, the browser). Panels for exports, backups and
  * deletion say plainly that they are not available yet.
  */
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
@@ -13,6 +13,7 @@ import { Spinner } from '../ui/Spinner';
 import { formatBytes, formatCount } from '../ui/format';
 import { directoryStore } from './directory-store';
 import { PlanBadge, StatusBadge } from './TenantBadges';
+import { TenantAccess } from '../access';
 
 type Detail = OpOutput<'tenants.get'>;
 type Stats = OpOutput<'tenants.stats'>;
@@ -102,6 +103,7 @@ export function TenantPage({ tenantId }: { tenantId: string }) {
         <Card title="Custom fields" wide>
           <StatsBody stats={stats} retry={retryStats} render={(s) => <CustomFields fields={s.customFields} />} />
         </Card>
+        <TenantAccess tenantId={tenantId} tenantName={detail.state === 'ok' ? detail.value.name : null} />
         <NotYet title="Exports" text="Running the advanced export for this tenant, and the list of past exports, arrive in a later release." />
         <NotYet title="Backups" text="This tenant's snapshots, their compliance with the backup schedule, and restores arrive in a later release." />
         <NotYet title="Deletion" text="Filing and following a deletion request, up to its certificate, arrives in a later release." />

@@ -1,0 +1,1 @@
+export { TenantAccess } from './TenantAccess';
