@@ -103,13 +103,55 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByTestId('signin-submit').click();
 }
 
-/** Signs in as the admin if the sign-in form shows (each test has a fresh browser context). */
+/** Signs in as the admin (creating it on a fresh console) if needed; each test has a fresh browser context. */
 export async function ensureSignedIn(page: Page, email = ADMIN.email, password = ADMIN.password): Promise<void> {
   const form = page.getByTestId('signin-form');
+  const setup = page.getByTestId('setup-form');
   const directory = page.getByTestId('tenant-search');
-  await expect(form.or(directory)).toBeVisible();
+  await expect(form.or(directory).or(setup)).toBeVisible();
+  if (await setup.isVisible()) {
+    await setup.getByLabel(/e-?mail/i).fill(ADMIN.email);
+    await setup.getByLabel(/name/i).fill(ADMIN.name);
+    await setup.getByLabel(/^password/i).first().fill(ADMIN.password);
+    await setup.getByLabel(/confirm|repeat/i).fill(ADMIN.password);
+    await setup.getByRole('button', { name: /create/i }).click();
+    await expect(directory).toBeVisible();
+    return;
+  }
   if (await form.isVisible()) {
     await signIn(page, email, password);
     await expect(directory).toBeVisible();
   }
+}
+
+/** Signs out through the UI and waits for the sign-in form. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('signout').click();
+  await expect(page.getByTestId('signin-form')).toBeVisible();
+}
+
+/** Creates a staff member on the Staff screen; returns the temporary password shown for hand-over. */
+export async function addStaff(page: Page, email: string, name: string, roles: string[], temporaryPassword: string): Promise<void> {
+  await page.getByTestId('nav-staff').click();
+  await page.getByTestId('staff-add').click();
+  await page.getByTestId('staff-add-email').fill(email);
+  await page.getByTestId('staff-add-name').fill(name);
+  for (const r of ['support', 'technical', 'account_manager', 'admin']) await page.getByTestId(`staff-role-${r}`).setChecked(roles.includes(r));
+  await page.getByTestId('staff-add-password').fill(temporaryPassword);
+  await page.getByTestId('staff-add-submit').click();
+  await expect(page.getByTestId('staff-password-handover')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.locator(`[data-testid="staff-row"][data-email="${email}"]`)).toBeVisible();
+}
+
+/** First sign-in with a temporary password: choose a new one. */
+export async function firstSignIn(page: Page, email: string, temporaryPassword: string, newPassword: string): Promise<void> {
+  await signIn(page, email, temporaryPassword);
+  const form = page.getByTestId('change-password-form');
+  await expect(form).toBeVisible();
+  await form.getByLabel(/current/i).fill(temporaryPassword);
+  await form.getByLabel(/^new password/i).fill(newPassword);
+  await form.getByLabel(/confirm/i).fill(newPassword);
+  await form.getByRole('button', { name: /change password/i }).click();
+  await expect(page.getByTestId('tenant-search')).toBeVisible();
 }

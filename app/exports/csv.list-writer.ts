@@ -19,6 +19,8 @@ export interface CsvOptions {
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;
+/** One test for both rare cases: a character that needs quoting, or a first character a spreadsheet runs as a formula. */
+const SPECIAL = /[",\r\n]|^[=+\-@\t\uFF1D\uFF0B\uFF0D\uFF20]/;
 const QUOTE_G = /"/g;
 const FLUSH_CHARS = 1 << 16;
 
@@ -58,6 +60,7 @@ export class CsvListWriter {
       if (c === null) continue;
       if (typeof c === 'number') line += c;
       else if (typeof c === 'boolean') line += c ? 'true' : 'false';
+      else if (c.length !== 0 && !SPECIAL.test(c)) line += c; // the common case: nothing to quote or neutralise
       else line += csvField(c, n);
     }
     this.buf += line + '\r\n';

@@ -24,12 +24,14 @@ export interface CustomFieldLookup {
 export class CustomFieldIndex implements CustomFieldLookup {
   private db: Database.Database | null;
   private readonly lookup: Database.Statement;
+  private readonly range: Database.Statement;
   private readonly stored = new Map<string, number>();
   private readonly consumed = new Map<string, number>();
 
   private constructor(db: Database.Database) {
     this.db = db;
     this.lookup = db.prepare('SELECT record_id, field_id, value FROM v WHERE entity = ? AND record_id IN (SELECT value FROM json_each(?))');
+    this.range = db.prepare('SELECT record_id, field_id, value FROM v WHERE entity = ? AND record_id BETWEEN ? AND ?');
   }
 
   static async build(
@@ -87,16 +89,30 @@ export class CustomFieldIndex implements CustomFieldLookup {
 
   valuesFor(entity: EntityName, recordIds: readonly unknown[]): Map<string, Map<number, unknown>> {
     const out = new Map<string, Map<number, unknown>>();
-    if (!this.stored.get(entity)) return out;
-    const ids = recordIds.filter((x) => x !== null && x !== undefined).map((x) => (typeof x === 'bigint' ? x.toString() : x));
-    const rows = this.lookup.all(entity, JSON.stringify(ids)) as { record_id: unknown; field_id: number; value: unknown }[];
+    if (!this.stored.get(entity) || recordIds.length === 0) return out;
+    const first = recordIds[0];
+    const last = recordIds[recordIds.length - 1];
+    // Lists stream in ID order: a batch of plain integer IDs is one index range (much cheaper than an IN list).
+    const plain = typeof first === 'number' && typeof last === 'number' && Number.isSafeInteger(first) && Number.isSafeInteger(last) && first <= last;
+    let rows: { record_id: unknown; field_id: number; value: unknown }[];
+    let wanted: Set<string> | null = null;
+    if (plain) {
+      rows = this.range.all(entity, first, last) as typeof rows;
+      wanted = new Set(recordIds.map(String));
+    } else {
+      const ids = recordIds.filter((x) => x !== null && x !== undefined).map((x) => (typeof x === 'bigint' ? x.toString() : x));
+      rows = this.lookup.all(entity, JSON.stringify(ids)) as typeof rows;
+    }
+    let used = 0;
     for (const r of rows) {
       const k = String(r.record_id);
+      if (wanted && !wanted.has(k)) continue; // a value of a record that does not exist (counted as left over)
       let m = out.get(k);
       if (!m) out.set(k, (m = new Map()));
       m.set(r.field_id, r.value);
+      used++;
     }
-    this.consumed.set(entity, (this.consumed.get(entity) ?? 0) + rows.length);
+    this.consumed.set(entity, (this.consumed.get(entity) ?? 0) + used);
     return out;
   }
 

@@ -454,6 +454,18 @@ describe('runExport: other profiles, options and failures', () => {
     expect(r.warnings.some((w) => w.code === 'DANGLING_REFERENCE' && w.list === 'persons')).toBe(true);
   });
 
+  it('advanced profile as XLSX only: verify holds the workbooks and the archives to each other', async () => {
+    const db = await fx.open();
+    const r = await runExport(baseInput(fx, db, outDir('xlsx-only'), { formats: ['xlsx'], xlsxRowLimit: 7 })).finally(() => db.close());
+    expect(readdirSync(r.path)).not.toContain('csv');
+    const v = await verifyExport(r.path);
+    expect(v.archives.reduce((a, x) => a + x.entries, 0)).toBe(r.files.ok);
+    const pkg = JSON.parse(readFileSync(path.join(r.path, 'datapackage.json'), 'utf8')) as Pkg;
+    expect(pkg.resources.find((x) => x.name === 'files')?.path).toBe('xlsx/files.xlsx');
+    expect(pkg.resources.find((x) => x.name === 'files')?.custos?.xlsx?.sheets.length).toBeGreaterThan(1);
+    expect(readFileSync(path.join(r.path, 'README.txt'), 'utf8')).not.toMatch(/apostrophe/);
+  });
+
   it('machine import: no BOM and formulas left as they are', async () => {
     const db = await fx.open();
     const r = await runExport(baseInput(fx, db, outDir('machine'), { formats: ['csv'], neutraliseFormulas: false })).finally(() => db.close());

@@ -102,6 +102,7 @@ export interface ExportProgressReport extends ProgressReport {
 }
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+const SILENT: CellIssueSink = { cellIssue() {} };
 const PROGRESS_EVERY_MS = 200;
 
 function invalidInput(message: string, hint: string): CustosError {
@@ -244,6 +245,9 @@ export async function runExport(input: RunExportInput): Promise<ExportResult> {
   try {
     await mkdir(names.partial, { mode: 0o755 });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new CustosError('TENANT_BUSY', 'Another export of this tenant started in this folder at the same moment.', 'Wait for it to finish, then start this one again if it is still needed.');
+    }
     throw new CustosError('EXPORT_DESTINATION_INVALID', `Custos could not create the export folder in ${dir}.`, 'Check that the folder is writable and not full, then try again.', {
       problem: 'not_writable',
       path: dir,
@@ -283,7 +287,7 @@ export async function runExport(input: RunExportInput): Promise<ExportResult> {
     for (const e of referencedEntities(lists)) idSets.set(e, new IdSet());
     for (const e of order.prepass) {
       const set = idSets.get(e) as IdSet;
-      for await (const batch of rowBatches(db, e, { columns: ['id'], batchSize: 10_000, signal })) for (const [id] of batch) set.add(normaliserFor('id')(id, { cellIssue() {} }, 0));
+      for await (const batch of rowBatches(db, e, { columns: ['id'], batchSize: 10_000, signal })) for (const [id] of batch) set.add(normaliserFor('id')(id, SILENT, 0));
     }
     const prepassed = new Set(order.prepass);
 
@@ -378,23 +382,47 @@ export async function runExport(input: RunExportInput): Promise<ExportResult> {
       const idNorm = normaliserFor('id');
       let current = sinks[0] as ListSinks;
 
+      // Per list, the row plan as flat arrays: this loop runs for every row of the tenant.
+      const plans = new Map(
+        sinks.map((sink) => [
+          sink,
+          {
+            n: sink.columns.length,
+            idx: Int32Array.from(sink.columns.map((p) => p.idx)),
+            typeIdx: Int32Array.from(sink.columns.map((p) => p.typeIdx)),
+            targets: sink.columns.map((p) => p.target),
+            fieldIds: Int32Array.from(sink.columns.map((p) => p.fieldId)),
+            norms: sink.columns.map((p) => p.norm),
+            refSets: sink.columns.map((p) => p.refSet),
+            /** Reused for every row of the list: writers copy what they keep (files rows wait for their archive, so they get their own). */
+            scratch: new Array<Cell>(sink.columns.length),
+          },
+        ]),
+      );
       const buildRow = (sink: ListSinks, raw: unknown[], customVals: Map<number, unknown> | undefined): Cell[] => {
-        issues.list = sink.list.name;
-        issues.columns = sink.columns;
-        const cells = new Array<Cell>(sink.columns.length);
-        for (let i = 0; i < sink.columns.length; i++) {
-          const p = sink.columns[i] as PreparedColumn;
-          let v: unknown;
-          if (p.idx >= 0) {
-            if (p.target !== null) {
-              const t = raw[p.typeIdx];
-              v = t === p.target ? raw[p.idx] : null;
-            } else v = raw[p.idx];
-          } else if (p.fieldId >= 0) v = customVals?.get(p.fieldId) ?? null;
-          else v = null;
-          const c = p.norm(v, issues, i);
+        const plan = plans.get(sink) as NonNullable<ReturnType<typeof plans.get>>;
+        if (issues.list !== sink.list.name) {
+          issues.list = sink.list.name;
+          issues.columns = sink.columns;
+        }
+        const n = plan.n;
+        const cells = sink.list.attachments ? new Array<Cell>(n) : plan.scratch;
+        for (let i = 0; i < n; i++) {
+          const at = plan.idx[i] as number;
+          let v: unknown = null;
+          if (at >= 0) {
+            const target = plan.targets[i];
+            v = target === null || raw[plan.typeIdx[i] as number] === target ? raw[at] : null;
+          } else if ((plan.fieldIds[i] as number) >= 0 && customVals) v = customVals.get(plan.fieldIds[i] as number) ?? null;
+          const c = (plan.norms[i] as Normaliser)(v, issues, i);
           cells[i] = c;
-          if (c !== null && p.refSet && !p.refSet.has(c)) report.dangling(sink.list.name, p.col.name, p.col.references?.list ?? '', issues.rowId, c as string | number);
+          if (c !== null) {
+            const ref = plan.refSets[i];
+            if (ref && !ref.has(c)) {
+              const p = sink.columns[i] as PreparedColumn;
+              report.dangling(sink.list.name, p.col.name, p.col.references?.list ?? '', issues.rowId, c as string | number);
+            }
+          }
         }
         return cells;
       };
@@ -417,7 +445,7 @@ export async function runExport(input: RunExportInput): Promise<ExportResult> {
         const customMap = hasCustom && custom ? custom.valuesFor(entity, batch.map((r) => r[0])) : null;
         const pendingFiles: { cells: Cell[]; row: AttachmentRow }[] = [];
         for (const raw of batch) {
-          const id = idNorm(raw[0], { cellIssue() {} }, 0);
+          const id = idNorm(raw[0], SILENT, 0);
           issues.rowId = typeof id === 'boolean' ? String(id) : id;
           if (idSet) idSet.add(id);
           let sink: ListSinks | undefined = current;
@@ -425,7 +453,7 @@ export async function runExport(input: RunExportInput): Promise<ExportResult> {
             const t = raw[filterIdx];
             sink = byFilter.get(typeof t === 'string' ? t : String(t));
             if (!sink) {
-              report.add('ROWS_NOT_EXPORTED', { list: entity, column: (entityLists[0] as ExportList).filter?.column as string }, 1, { id: issues.rowId, value: cellText(normaliserFor('text')(t, { cellIssue() {} }, 0)) });
+              report.add('ROWS_NOT_EXPORTED', { list: entity, column: (entityLists[0] as ExportList).filter?.column as string }, 1, { id: issues.rowId, value: cellText(normaliserFor('text')(t, SILENT, 0)) });
               continue;
             }
             current = sink;

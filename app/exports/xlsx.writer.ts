@@ -26,6 +26,12 @@ import { ZipWriter, type ZipEntryWriter } from './zip.writer';
  */
 export const EXCEL_MAX_DATA_ROWS = 1_048_575;
 export const EXCEL_MAX_CELL_CHARS = 32_767;
+/**
+ * Deflate level of the sheets. Compression, not XML, is the XLSX bottleneck (one zlib
+ * stream per sheet): level 1 writes ~1.3× faster than level 3 and ~2× faster than 6
+ * for files ~15 % larger — the right trade for a one-off download.
+ */
+export const DEFAULT_XLSX_LEVEL = 1;
 /** Well under the 4 GiB a zip entry without ZIP64 sizes may hold. */
 export const DEFAULT_MAX_SHEET_XML_BYTES = 3.5 * 1024 ** 3;
 
@@ -345,14 +351,15 @@ export class XlsxSheetGroup {
     if (this.pending) throw new Error('xlsx: drain() must be awaited before writing more rows');
     this.rowsTotal++;
     if (this.sample) {
-      this.sample.push(cells as Cell[]);
+      this.sample.push(cells.slice()); // the caller may reuse its array
+
       if (this.sample.length < SAMPLE_ROWS) return false;
       this.pending = 'start';
       return true;
     }
     if (this.full()) {
       // Roll over only when another row comes: a list of exactly the limit gets no empty extra sheet.
-      this.carry = cells;
+      this.carry = cells.slice();
       this.pending = 'roll';
       return true;
     }
@@ -414,7 +421,7 @@ export class XlsxWorkbookWriter {
     this.options = {
       rowLimit: options.rowLimit ?? EXCEL_MAX_DATA_ROWS,
       maxSheetXmlBytes: options.maxSheetXmlBytes ?? DEFAULT_MAX_SHEET_XML_BYTES,
-      level: options.level ?? 3,
+      level: options.level ?? DEFAULT_XLSX_LEVEL,
       mtime: options.mtime,
       cutMarker: options.cutMarker,
     };

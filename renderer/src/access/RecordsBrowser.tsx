@@ -4,7 +4,7 @@
  * refuses without a live grant (GRANT_REQUIRED), and the tenant page then asks for a
  * justification again. Cells are untrusted tenant data: text only, cut with a title.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { call, toErrorInfo, type ErrorInfo } from '../api/client';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Spinner } from '../ui/Spinner';
@@ -50,6 +50,7 @@ export function RecordsBrowser({
   const [loading, setLoading] = useState<'first' | 'more' | null>('first');
   const [error, setError] = useState<ErrorInfo | null>(null);
   const request = useRef(0);
+  const root = useRef<HTMLElement>(null);
   const needGrant = useRef(onNeedGrant);
   useEffect(() => {
     needGrant.current = onNeedGrant;
@@ -85,6 +86,16 @@ export function RecordsBrowser({
     void load(0);
   }, [load, epoch]);
 
+  // The card sits below the tenant's counts: bring it into view when it opens. Only the
+  // page's own scroller moves (scrollIntoView would also shift the window and the shell).
+  useEffect(() => {
+    const el = root.current;
+    const scroller = el?.closest<HTMLElement>('.shell__main');
+    if (!el || !scroller) return;
+    const top = scroller.scrollTop + el.getBoundingClientRect().top - scroller.getBoundingClientRect().top - 12;
+    scroller.scrollTo({ top, behavior: 'smooth' });
+  }, []);
+
   // The grant ran out (or was ended) while the rows were on screen: take them away.
   const ended = grantsKnown && !grant && data !== null;
   useEffect(() => {
@@ -98,8 +109,26 @@ export function RecordsBrowser({
 
   const left = grant ? remainingMs(grant.expiresAt, now) : 0;
 
+  // The countdown re-renders this card every second: the rows only change with the data.
+  const body = useMemo(
+    () =>
+      data?.rows.map((row, i) => (
+        <tr key={String(row.id ?? `#${i}`)} data-testid="records-row">
+          {data.columns.map((c) => {
+            const v = cell(row[c]);
+            return (
+              <td key={c} title={v.full}>
+                {v.empty ? <span className="muted">–</span> : <span className="records__cell">{v.shown}</span>}
+              </td>
+            );
+          })}
+        </tr>
+      )),
+    [data],
+  );
+
   return (
-    <section className="card card--full records" aria-label="Tenant records" data-testid="records-browser">
+    <section ref={root} className="card card--full records" aria-label="Tenant records" data-testid="records-browser">
       <header className="records__header">
         <div className="records__title-row">
           <h2 className="card__title">Records</h2>
@@ -117,7 +146,7 @@ export function RecordsBrowser({
         <div className="records__grant">
           {grant ? (
             <>
-              <span className={left < 5 * 60_000 ? 'badge badge--pending' : 'badge badge--info'} data-testid="grant-remaining" title={`Until ${utcTitle(grant.expiresAt) ?? grant.expiresAt}`}>
+              <span className={left < 5 * 60_000 ? 'badge badge--state-warn' : 'badge badge--state-info'} data-testid="grant-remaining" title={`Until ${utcTitle(grant.expiresAt) ?? grant.expiresAt}`}>
                 Access ends in {formatRemaining(left)}
               </span>
               <span className="muted records__ticket">
@@ -134,13 +163,18 @@ export function RecordsBrowser({
         </div>
       </header>
 
-      {error ? (
-        <ErrorMessage error={error} title={error.code === 'GRANT_REQUIRED' ? undefined : "The records could not be read"}>
-          {error.code === 'GRANT_REQUIRED' ? (
-            <button type="button" className="button button--small button--primary" data-testid="records-justify" onClick={() => needGrant.current(error)}>
-              Give a justification…
-            </button>
-          ) : error.code !== 'FORBIDDEN' ? (
+      {error?.code === 'GRANT_REQUIRED' ? (
+        // Not a failure: the next step. The server's words, then the way forward.
+        <div className="notice records__notice" role="status" data-testid="records-grant-required">
+          <p>{error.message}</p>
+          {error.hint ? <p className="notice__hint">{error.hint}</p> : null}
+          <button type="button" className="button button--small button--primary" data-testid="records-justify" onClick={() => needGrant.current(error)}>
+            Give a justification…
+          </button>
+        </div>
+      ) : error ? (
+        <ErrorMessage error={error} title={error.code === 'FORBIDDEN' ? 'Not allowed for your roles' : 'The records could not be read'}>
+          {error.code !== 'FORBIDDEN' ? (
             <button type="button" className="button button--small" onClick={() => void load(data?.rows.length ? (data.next ?? 0) : 0)}>
               Try again
             </button>
@@ -166,20 +200,7 @@ export function RecordsBrowser({
                     ))}
                   </tr>
                 </thead>
-                <tbody>
-                  {data.rows.map((row, i) => (
-                    <tr key={String(row.id ?? `#${i}`)} data-testid="records-row">
-                      {data.columns.map((c) => {
-                        const v = cell(row[c]);
-                        return (
-                          <td key={c} title={v.full}>
-                            {v.empty ? <span className="muted">–</span> : <span className="records__cell">{v.shown}</span>}
-                          </td>
-                        );
-                      })}
-                    </tr>
-                  ))}
-                </tbody>
+                <tbody>{body}</tbody>
               </table>
             </div>
             <footer className="records__footer">

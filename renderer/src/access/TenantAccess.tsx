@@ -17,6 +17,7 @@ import { canBrowseRecords, isAdmin } from '../staff/staff-roles';
 import { DateText } from '../ui/DateText';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Spinner } from '../ui/Spinner';
+import { utcTitle } from '../ui/format';
 import { JustificationDialog } from './JustificationDialog';
 import { RecordsBrowser } from './RecordsBrowser';
 import { formatRemaining, grantState, ownLiveGrant, remainingMs, type GrantView } from './grant-time';
@@ -25,6 +26,18 @@ import '../staff/staff.css';
 import './access.css';
 
 type Loadable<T> = { state: 'loading' } | { state: 'ok'; value: T } | { state: 'error'; error: ErrorInfo };
+
+/** The end of a grant: its time alone when it ends the day it was opened (they last minutes). */
+function UntilText({ from, iso }: { from: string; iso: string }) {
+  const end = new Date(iso);
+  if (Number.isNaN(end.getTime())) return <span className="muted">–</span>;
+  if (new Date(from).toDateString() !== end.toDateString()) return <DateText iso={iso} withTime />;
+  return (
+    <time dateTime={iso} title={utcTitle(iso)}>
+      {end.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })}
+    </time>
+  );
+}
 
 function useNow(everyMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -178,14 +191,17 @@ export function TenantAccess({ tenantId, tenantName = null }: { tenantId: string
                         <td className="nowrap">
                           <DateText iso={g.createdAt} withTime />
                         </td>
-                        <td className="nowrap">{state === 'revoked' ? <>ended <DateText iso={g.revokedAt} withTime /></> : <DateText iso={g.expiresAt} withTime />}</td>
+                        <td className="nowrap">
+                          {state === 'revoked' ? 'ended ' : null}
+                          <UntilText from={g.createdAt} iso={state === 'revoked' ? (g.revokedAt ?? g.expiresAt) : g.expiresAt} />
+                        </td>
                         <td>
                           {state === 'live' ? (
-                            <span className="badge badge--ok">Live · {formatRemaining(remainingMs(g.expiresAt, now))} left</span>
+                            <span className="badge badge--state-ok">Live · {formatRemaining(remainingMs(g.expiresAt, now))} left</span>
                           ) : state === 'revoked' ? (
-                            <span className="badge badge--off">Revoked</span>
+                            <span className="badge badge--state-off">Revoked</span>
                           ) : (
-                            <span className="badge badge--off">Expired</span>
+                            <span className="badge badge--state-off">Expired</span>
                           )}
                         </td>
                         <td>

@@ -265,7 +265,7 @@ function FilterField({ id, label, error, children }: { id: string; label: string
   );
 }
 
-const OUTCOME_BADGE: Record<AuditRecordView['outcome']['status'], string> = { ok: 'badge badge--ok', refused: 'badge badge--pending', failed: 'badge badge--bad' };
+const OUTCOME_BADGE: Record<AuditRecordView['outcome']['status'], string> = { ok: 'badge badge--state-ok', refused: 'badge badge--state-warn', failed: 'badge badge--state-bad' };
 
 function AuditRow({ r, open, onToggle }: { r: AuditRecordView; open: boolean; onToggle: (seq: number) => void }) {
   const detailId = `audit-detail-${r.seq}`;

@@ -129,7 +129,7 @@ export function PruneDialog({
                 <label className="checkbox">
                   <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} data-testid="prune-confirm-check" />
                   <span>
-                    I understand these {plural(step.preview.prune.length, 'snapshot')} of {tenantName} are deleted for good.
+                    I understand that {step.preview.prune.length === 1 ? 'this snapshot' : `these ${plural(step.preview.prune.length, 'snapshot')}`} of {tenantName} will be deleted from the backup store for good.
                   </span>
                 </label>
               </>

@@ -35,11 +35,18 @@ describe('formatGapHours / formatAge', () => {
     [192, '192 h (8 d)'],
     [481, '481 h (20 d)'],
     [744, '744 h (31 d)'],
+    [170.5, '171 h (7.1 d)'],
+    [999, '999 h (42 d)'],
+    [2162, '90 d'],
+    [48325.1, '2,014 d'],
     [Number.NaN, '–'],
+    [-1, '–'],
   ])('gap %s h → %s', (h, text) => expect(formatGapHours(h)).toBe(text));
 
   it.each([
     [null, '–'],
+    [0, '<1 min'],
+    [0.01, '<1 min'],
     [0.25, '15 min'],
     [1, '1 h'],
     [25.5, '26 h'],

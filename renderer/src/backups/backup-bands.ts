@@ -67,20 +67,30 @@ export function bandClass(band: string): string {
   return isBandId(band) ? `band--${band}` : 'band--unknown';
 }
 
-/** "192 h (8 d)": gap lengths as staff compare them with the promise. */
+/**
+ * "25.5 h", "192 h (8 d)", "2,014 d": gap lengths as staff compare them with the
+ * promise. Hours while they are the unit the promise is read in, days once hours
+ * stop meaning anything to a reader.
+ */
 export function formatGapHours(hours: number): string {
-  if (!Number.isFinite(hours)) return '–';
-  const h = Math.round(hours * 10) / 10;
-  const text = `${Number.isInteger(h) ? h : h.toFixed(1)} h`;
-  if (hours < 48) return text;
+  if (!Number.isFinite(hours) || hours < 0) return '–';
+  if (hours < 48) {
+    const h = Math.round(hours * 10) / 10;
+    return `${Number.isInteger(h) ? h : h.toFixed(1)} h`;
+  }
   const days = hours / 24;
-  return `${text} (${days < 10 ? Math.round(days * 10) / 10 : Math.round(days)} d)`;
+  const dayText = days < 10 ? `${Math.round(days * 10) / 10} d` : `${GROUPED.format(Math.round(days))} d`;
+  if (hours >= 1000) return dayText;
+  return `${Math.round(hours)} h (${dayText})`;
 }
+
+const GROUPED = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 
 /** "3 h", "2 d 5 h", "41 d": how old the newest snapshot is. */
 export function formatAge(hours: number | null): string {
   if (hours === null || !Number.isFinite(hours) || hours < 0) return '–';
-  if (hours < 1) return `${Math.max(0, Math.round(hours * 60))} min`;
+  if (hours < 1 / 60) return '<1 min';
+  if (hours < 1) return `${Math.round(hours * 60)} min`;
   if (hours < 48) return `${Math.round(hours)} h`;
   const d = Math.floor(hours / 24);
   const h = Math.round(hours - d * 24);

@@ -1,4 +1,4 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { buildHash } from '../shell/router';
 import { formatEta, jobKindLabel, phaseLabel, progressFraction, STATE_LABEL } from './job-format';
 import { overallFraction, runningJobs } from './running-jobs.store';
@@ -12,14 +12,29 @@ export function RunningJobs() {
   const jobs = useSyncExternalStore(runningJobs.subscribe, runningJobs.getSnapshot);
   // Mounted once in the top bar, for as long as someone is signed in.
   useEffect(() => runningJobs.start(), []);
+  const ref = useRef<HTMLDetailsElement>(null);
+  // A popover closes on a click elsewhere or Escape, like the account menu beside it.
+  useEffect(() => {
+    const close = (e: Event) => {
+      const d = ref.current;
+      if (!d?.open) return;
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !d.contains(e.target as Node)) d.open = false;
+    };
+    document.addEventListener('mousedown', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('mousedown', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, []);
   if (jobs.length === 0) return null;
   const running = jobs.filter((j) => j.state === 'running').length;
   const overall = overallFraction(jobs);
   return (
-    <details className="running-jobs" data-testid="running-jobs" data-count={running}>
+    <details ref={ref} className="running-jobs" data-testid="running-jobs" data-count={running}>
       <summary className="running-jobs__summary">
         {running > 0 ? <span className="running-jobs__pulse" aria-hidden="true" /> : null}
-        <span>{running === 0 ? 'Jobs finished' : running === 1 ? '1 job running' : `${running} jobs running`}</span>
+        <span>{running === 0 ? (jobs.length === 1 ? 'Job finished' : 'Jobs finished') : running === 1 ? '1 job running' : `${running} jobs running`}</span>
         {overall !== null && running > 0 ? <span className="running-jobs__percent">{Math.round(overall * 100)}%</span> : null}
       </summary>
       <ul className="running-jobs__list">

@@ -2,13 +2,15 @@ import { useEffect, useState } from 'react';
 import { call, onEvent, toErrorInfo } from '../api/client';
 import { TenantDirectory, TenantPage, directoryStore } from '../tenants';
 import { AuditPage } from '../audit';
+import { FleetHealthPage } from '../backups';
+import { RunningJobs } from '../jobs';
 import { AccountMenu, SessionProvider, StaffPage, isAdmin } from '../staff';
 import type { ConsoleMeta, SessionInfo } from './App';
 import { navigate, parseHash, useHash } from './router';
 import { useToasts } from './toasts';
 
 /** Sections that later releases fill. Shown disabled, so nobody mistakes them for working screens. */
-const LATER = ['Backups', 'Deletion requests'] as const;
+const LATER = ['Deletion requests'] as const;
 
 export function Shell({ session, meta, onSignedOut }: { session: SessionInfo; meta: ConsoleMeta | null; onSignedOut: () => void }) {
   const hash = useHash();
@@ -39,7 +41,7 @@ export function Shell({ session, meta, onSignedOut }: { session: SessionInfo; me
   // Unknown addresses land on the directory.
   const top = route.segments[0];
   useEffect(() => {
-    if (top !== 'tenants' && top !== 'staff' && top !== 'audit') navigate('#/tenants');
+    if (top !== 'tenants' && top !== 'staff' && top !== 'audit' && top !== 'backups') navigate('#/tenants');
   }, [top]);
 
   async function signOut() {
@@ -69,6 +71,11 @@ export function Shell({ session, meta, onSignedOut }: { session: SessionInfo; me
           <li>
             <a className={top === 'tenants' ? 'nav__item nav__item--active' : 'nav__item'} href={directoryStore.lastHash} aria-current={top === 'tenants' ? 'page' : undefined}>
               Tenants
+            </a>
+          </li>
+          <li>
+            <a className={top === 'backups' ? 'nav__item nav__item--active' : 'nav__item'} href="#/backups" data-testid="nav-backups" aria-current={top === 'backups' ? 'page' : undefined}>
+              Backups
             </a>
           </li>
         </ul>
@@ -111,6 +118,7 @@ export function Shell({ session, meta, onSignedOut }: { session: SessionInfo; me
       </nav>
       <header className="shell__top">
         <div className="shell__top-spacer" />
+        <RunningJobs />
         <AccountMenu session={session} onSignedOut={onSignedOut} />
         <button type="button" className="button button--ghost" data-testid="signout" onClick={() => void signOut()} disabled={signingOut}>
           {signingOut ? 'Signing out…' : 'Sign out'}
@@ -118,7 +126,7 @@ export function Shell({ session, meta, onSignedOut }: { session: SessionInfo; me
       </header>
       <main className="shell__main">
         <SessionProvider value={session}>
-          {top === 'staff' ? <StaffPage /> : top === 'audit' ? <AuditPage /> : tenantId ? <TenantPage key={tenantId} tenantId={tenantId} /> : <TenantDirectory />}
+          {top === 'staff' ? <StaffPage /> : top === 'audit' ? <AuditPage /> : top === 'backups' ? <FleetHealthPage /> : tenantId ? <TenantPage key={tenantId} tenantId={tenantId} /> : <TenantDirectory />}
         </SessionProvider>
       </main>
     </div>

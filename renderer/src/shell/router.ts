@@ -6,6 +6,7 @@
  *   #/tenants/<id>?records=companies   …with its records browser open (needs a justification grant)
  *   #/staff                 staff accounts (admins)
  *   #/audit?actor=…&tenant=…&op=…&outcome=…&from=…&to=…   the audit log (admins)
+ *   #/backups?sort=…&dir=…&show=…   fleet backup health (its sort and filter live here)
  */
 import { useSyncExternalStore } from 'react';
 

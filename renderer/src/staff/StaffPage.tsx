@@ -9,7 +9,7 @@ import { useToasts } from '../shell/toasts';
 import { DateText } from '../ui/DateText';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Spinner } from '../ui/Spinner';
-import { formatCount, formatDateTime, plural } from '../ui/format';
+import { formatCount, formatDateTime, plural, utcTitle } from '../ui/format';
 import { AddStaffDialog, ResetPasswordDialog, RolesDialog, StatusDialog, type StaffView } from './StaffDialogs';
 import { useSession } from './session-context';
 import { isLocked, roleLabel } from './staff-roles';
@@ -26,6 +26,14 @@ function useNow(everyMs: number): number {
     return () => clearInterval(t);
   }, [everyMs]);
   return now;
+}
+
+/** "14:05" for a lock that ends today, the date too otherwise (locks escalate). */
+function lockEnd(iso: string | null, now: number): string {
+  if (!iso) return '–';
+  const end = new Date(iso);
+  const today = new Date(now);
+  return end.toDateString() === today.toDateString() ? end.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }) : formatDateTime(iso);
 }
 
 export function StaffPage() {
@@ -94,18 +102,22 @@ export function StaffPage() {
                 : '—'}
           </p>
         </div>
-        <button type="button" className="button button--primary" data-testid="staff-add" onClick={() => setDialog({ kind: 'add' })} disabled={list.state !== 'ok'}>
-          Add staff member
-        </button>
+        {list.state === 'ok' ? (
+          <button type="button" className="button button--primary" data-testid="staff-add" onClick={() => setDialog({ kind: 'add' })}>
+            Add staff member
+          </button>
+        ) : null}
       </header>
 
       {list.state === 'loading' ? (
         <Spinner label="Loading staff accounts…" />
       ) : list.state === 'error' ? (
-        <ErrorMessage error={list.error} title="The staff accounts could not be loaded">
-          <button type="button" className="button button--small" onClick={() => void load()}>
-            Try again
-          </button>
+        <ErrorMessage error={list.error} title={list.error.code === 'FORBIDDEN' ? 'Staff accounts are for admins' : 'The staff accounts could not be loaded'}>
+          {list.error.code === 'FORBIDDEN' ? null : (
+            <button type="button" className="button button--small" onClick={() => void load()}>
+              Try again
+            </button>
+          )}
         </ErrorMessage>
       ) : (
         <div className="panel table-wrap">
@@ -116,9 +128,6 @@ export function StaffPage() {
                 <th scope="col">Roles</th>
                 <th scope="col">Status</th>
                 <th scope="col">Sign-in lock</th>
-                <th scope="col" className="numeric">
-                  Failed attempts
-                </th>
                 <th scope="col">Last sign-in</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
@@ -151,9 +160,9 @@ export function StaffPage() {
                     </td>
                     <td>
                       <span className="chips">
-                        <span className={s.status === 'active' ? 'badge badge--ok' : 'badge badge--off'}>{s.status === 'active' ? 'Active' : 'Disabled'}</span>
+                        <span className={s.status === 'active' ? 'badge badge--state-ok' : 'badge badge--state-off'}>{s.status === 'active' ? 'Active' : 'Disabled'}</span>
                         {s.mustChangePassword ? (
-                          <span className="badge badge--pending" title="Signed in with a temporary password; must choose their own before anything else">
+                          <span className="badge badge--state-warn" title="Signed in with a temporary password; must choose their own before anything else">
                             Must change password
                           </span>
                         ) : null}
@@ -162,8 +171,8 @@ export function StaffPage() {
                     <td>
                       {lockedNow ? (
                         <span className="lock-cell">
-                          <span className="badge badge--locked" title={s.lockedUntil ?? undefined}>
-                            Locked until {formatDateTime(s.lockedUntil)}
+                          <span className="badge badge--state-bad" title={utcTitle(s.lockedUntil)}>
+                            Locked until {lockEnd(s.lockedUntil, now)}
                           </span>
                           <button type="button" className="button button--small" data-testid="staff-unlock" disabled={unlocking === s.id} onClick={() => void unlock(s)}>
                             {unlocking === s.id ? 'Unlocking…' : 'Unlock'}
@@ -172,9 +181,14 @@ export function StaffPage() {
                       ) : (
                         <span className="muted">Not locked</span>
                       )}
-                    </td>
-                    <td className="numeric" data-testid="staff-failed-attempts">
-                      {formatCount(s.failedAttempts)}
+                      <span
+                        className={s.failedAttempts > 0 ? 'lock-cell__failed lock-cell__failed--some' : 'lock-cell__failed'}
+                        data-testid="staff-failed-attempts"
+                        data-count={s.failedAttempts}
+                        title="Consecutive failed sign-ins since the last successful one"
+                      >
+                        {plural(s.failedAttempts, 'failed attempt')}
+                      </span>
                     </td>
                     <td>
                       <DateText iso={s.lastSignInAt} withTime empty="never" />

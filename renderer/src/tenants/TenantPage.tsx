@@ -14,6 +14,7 @@ import { formatBytes, formatCount } from '../ui/format';
 import { directoryStore } from './directory-store';
 import { PlanBadge, StatusBadge } from './TenantBadges';
 import { TenantAccess } from '../access';
+import { BackupsPanel } from '../backups';
 
 type Detail = OpOutput<'tenants.get'>;
 type Stats = OpOutput<'tenants.stats'>;
@@ -105,7 +106,7 @@ export function TenantPage({ tenantId }: { tenantId: string }) {
         </Card>
         <TenantAccess tenantId={tenantId} tenantName={detail.state === 'ok' ? detail.value.name : null} />
         <NotYet title="Exports" text="Running the advanced export for this tenant, and the list of past exports, arrive in a later release." />
-        <NotYet title="Backups" text="This tenant's snapshots, their compliance with the backup schedule, and restores arrive in a later release." />
+        <BackupsPanel tenantId={tenantId} tenant={detail.state === 'ok' ? detail.value : null} />
         <NotYet title="Deletion" text="Filing and following a deletion request, up to its certificate, arrives in a later release." />
       </div>
     </section>
