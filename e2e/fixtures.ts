@@ -120,7 +120,8 @@ export async function ensureSignedIn(page: Page, email = ADMIN.email, password =
   }
   if (await form.isVisible()) {
     await signIn(page, email, password);
-    await expect(directory).toBeVisible();
+    await expect(page.getByTestId('account-menu')).toBeVisible();
+    await gotoTenants(page);
   }
 }
 
@@ -153,5 +154,12 @@ export async function firstSignIn(page: Page, email: string, temporaryPassword: 
   await form.getByLabel(/^new password/i).fill(newPassword);
   await form.getByLabel(/confirm/i).fill(newPassword);
   await form.getByRole('button', { name: /change password/i }).click();
+  await expect(page.getByTestId('account-menu')).toBeVisible();
+  await gotoTenants(page);
+}
+
+/** The directory, whatever screen the last session left the address on. */
+export async function gotoTenants(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Tenants', exact: true }).click();
   await expect(page.getByTestId('tenant-search')).toBeVisible();
 }

@@ -46,6 +46,7 @@ export class CsvListWriter {
   ) {
     this.file = new HashingFile(absPath, relPath);
     if (options.bom) this.file.write(Buffer.from([0xef, 0xbb, 0xbf]));
+
     // Header names are ours (schema and sanitised custom keys), but quote them the same way.
     this.buf = header.map((h) => csvField(h, false)).join(',') + '\r\n';
   }
@@ -71,7 +72,7 @@ export class CsvListWriter {
 
   private flush(): boolean {
     if (this.buf.length === 0) return true;
-    const ok = this.file.write(Buffer.from(this.buf, 'utf8'));
+    const ok = this.file.writeString(this.buf);
     this.buf = '';
     return ok;
   }

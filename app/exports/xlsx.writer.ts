@@ -330,7 +330,7 @@ export class XlsxSheetGroup {
 
   private flush(): boolean {
     if (!this.entry || this.buf.length === 0) return false;
-    const wait = this.entry.write(Buffer.from(this.buf, 'utf8'));
+    const wait = this.entry.writeString(this.buf);
     this.buf = '';
     return wait;
   }

@@ -34,6 +34,8 @@ interface CentralEntry {
 }
 
 const MAX32 = 0xffffffff;
+const INPUT_SIZE = 256 * 1024;
+const INPUT_BUFFERS = 4;
 
 type Crc32 = (data: Buffer, value?: number) => number;
 
@@ -71,6 +73,7 @@ export class ZipEntryWriter {
   private readonly deflate: zlib.DeflateRaw;
   private error: Error | null = null;
   private readonly ended: Promise<void>;
+  private readonly inputs: Buffer[] = [];
 
   constructor(
     private readonly zip: ZipWriter,
@@ -102,6 +105,23 @@ export class ZipEntryWriter {
   /** Uncompressed bytes written so far (the XLSX writer rolls sheets before 4 GiB). */
   get uncompressedBytes(): number {
     return this.usize;
+  }
+
+  /**
+   * Encodes text into one of a few reused input buffers (returned once zlib has
+   * consumed them), so sheet XML leaves no garbage Buffers behind. True: await drain().
+   */
+  writeString(s: string): boolean {
+    if (this.error) throw this.error;
+    if (s.length * 3 > INPUT_SIZE) return this.write(Buffer.from(s, 'utf8'));
+    const buf = this.inputs.pop() ?? Buffer.allocUnsafe(INPUT_SIZE);
+    const view = buf.subarray(0, buf.write(s, 0, 'utf8'));
+    this.crc = crc32(view, this.crc);
+    this.usize += view.length;
+    const ok = this.deflate.write(view, () => {
+      if (this.inputs.length < INPUT_BUFFERS) this.inputs.push(buf);
+    });
+    return !ok;
   }
 
   /** Returns true when the caller should `await drain()`. */

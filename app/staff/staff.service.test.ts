@@ -53,7 +53,8 @@ describe('staff accounts, sign-in and sessions', () => {
     for (let i = 0; i < 4; i++) expect(await code(staff.signIn('root@vendor.example', 'Wrong#Pass1', 'http'))).toBe('SIGN_IN_FAILED');
     const fifth = await staff.signIn('root@vendor.example', 'Wrong#Pass1', 'http').catch((e) => e);
     expect(fifth.code).toBe('ACCOUNT_LOCKED');
-    expect(fifth.message).toContain('2026-10-25T00:45:00.000Z');
+    expect(fifth.message).toContain('2026-10-25 00:45 UTC');
+    expect(fifth.details.lockedUntil).toBe('2026-10-25T00:45:00.000Z');
     expect(await code(staff.signIn('root@vendor.example', PW, 'http'))).toBe('ACCOUNT_LOCKED');
     clock.advance(15 * 60_000);
     expect(await code(staff.signIn('root@vendor.example', PW, 'http'))).toBe('ok');

@@ -195,7 +195,7 @@ export class StaffService {
   private lockedError(until: Date): CustosError {
     return new CustosError(
       'ACCOUNT_LOCKED',
-      `This account is locked after repeated failed sign-ins, until ${until.toISOString()}.`,
+      `This account is locked after repeated failed sign-ins, until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
       'Wait until then, or ask an admin to unlock it.',
       { lockedUntil: until.toISOString() },
     );
