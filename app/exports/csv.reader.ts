@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { readFileChunks } from './file-chunks';
 
 /**
  * A streaming RFC 4180 reader for verifying packages: records as string arrays, the
@@ -119,10 +119,9 @@ export async function* readCsvRecords(path: string, options: CsvReadOptions = {}
     }
     buf = buf.slice(pos);
   };
-  const stream = createReadStream(path, { highWaterMark: 256 * 1024, ...(options.signal ? { signal: options.signal } : {}) });
-  for await (const chunk of stream) {
-    options.onChunk?.(chunk as Buffer);
-    let text = decoder.write(chunk as Buffer);
+  for await (const chunk of readFileChunks(path, options.signal ? { signal: options.signal } : {})) {
+    options.onChunk?.(chunk);
+    let text = decoder.write(chunk);
     if (first) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { CustosError } from '../shared/errors';
 import { noProgress, throwIfAborted, type ProgressSink } from '../shared/progress';
 import { readCsvRecords } from './csv.reader';
+import { readFileChunks } from './file-chunks';
 import { IdSet } from './id-set';
 import { readTarGz } from './tar.reader';
 import { readSheetRows, readZipDirectory, workbookSheets, type ZipEntryInfo } from './xlsx.reader';
@@ -131,9 +131,9 @@ class Problems {
 
 async function sha256File(p: string, signal: AbortSignal | undefined, onBytes: (n: number) => void): Promise<string> {
   const h = createHash('sha256');
-  for await (const c of createReadStream(p, { highWaterMark: 256 * 1024, ...(signal ? { signal } : {}) })) {
-    h.update(c as Buffer);
-    onBytes((c as Buffer).length);
+  for await (const c of readFileChunks(p, signal ? { signal } : {})) {
+    h.update(c);
+    onBytes(c.length);
   }
   return h.digest('hex');
 }
