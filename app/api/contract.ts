@@ -328,6 +328,29 @@ export type FleetHealthView = z.infer<typeof fleetHealthSchema>;
 const snapshotIdSchema = z.string().regex(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/, 'not a snapshot ID');
 const jobStarted = z.object({ jobId: z.string() });
 
+// ---- exports (issue 4) ----
+export const exportProfileSchema = z.enum(['advanced', 'basic']);
+export const exportFormatSchema = z.enum(['csv', 'xlsx']);
+export const exportLedgerRowSchema = z.object({
+  id: z.string(),
+  jobId: z.string().nullable(),
+  profile: z.string(),
+  formats: z.array(z.string()),
+  billing: z.string(),
+  billingReference: z.string().nullable(),
+  actor: z.string(),
+  destination: z.string(),
+  location: z.string().nullable(),
+  sha256sumsDigest: z.string().nullable(),
+  state: z.string(),
+  warnings: z.number(),
+  bytes: z.number(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type ExportLedgerRow = z.infer<typeof exportLedgerRowSchema>;
+const exportBillingSchema = z.object({ status: z.enum(['free', 'billable']), reason: z.string().nullable(), reasonText: z.string().nullable() });
+
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 
@@ -599,6 +622,36 @@ export const contract = {
     audited: true,
     system: true,
   }),
+  'exports.preview': op({
+    summary: 'Before an export: free or billable, size estimate, default destination.',
+    input: z.object({ tenantId: tenantIdSchema, profile: exportProfileSchema }),
+    output: z.object({ billing: exportBillingSchema, estimateBytes: z.number(), defaultFolder: z.string(), objectStore: z.string() }),
+    access: ['support', 'technical', 'account_manager'],
+    audited: false,
+  }),
+  'exports.start': op({
+    summary: "Run a tenant's export (every list, ID-linked, CSV + XLSX, attachments in .tar.gz volumes).",
+    input: z.object({
+      tenantId: tenantIdSchema,
+      profile: exportProfileSchema,
+      formats: z.array(exportFormatSchema).min(1).max(2),
+      destination: z.discriminatedUnion('kind', [z.object({ kind: z.literal('folder'), path: z.string().min(1).max(4096) }), z.object({ kind: z.literal('objectStore') })]),
+      neutraliseFormulas: z.boolean().default(true),
+      billingReference: z.string().trim().max(120).optional(),
+    }),
+    output: z.object({ jobId: z.string(), billing: z.object({ status: z.enum(['free', 'billable']) }) }),
+    access: ['support', 'technical', 'account_manager'],
+    audited: true,
+    system: true,
+  }),
+  'exports.ledger': op({
+    summary: "A tenant's export ledger: who, when, profile, free or billable, package checksum.",
+    input: z.object({ tenantId: tenantIdSchema }),
+    output: z.array(exportLedgerRowSchema),
+    access: DIRECTORY_ROLES,
+    audited: false,
+  }),
+
   // ---- deletion requests (issue 7) ----
   'deletion.list': op({ summary: 'The deletion request queue.', input: deletionListInputSchema, output: deletionListOutputSchema, access: ['account_manager', 'admin'], audited: false }),
   'deletion.get': op({ summary: 'A deletion request with its timeline.', input: deletionRequestIdInputSchema, output: deletionGetOutputSchema, access: ['account_manager', 'admin'], audited: false }),

@@ -14,6 +14,7 @@ import { auditHandlers } from '../audit/audit.handlers';
 import { jobHandlers } from '../jobs/jobs.handlers';
 import { backupHandlers } from '../backups/backups.handlers';
 import { deletionHandlers } from '../deletion/deletion.handlers';
+import { exportHandlers } from '../exports/exports.handlers';
 
 export function sessionInfo(s: { staff: StaffView; idleExpiresAt: string }) {
   return { staff: s.staff, expiresAt: s.idleExpiresAt };
@@ -37,5 +38,6 @@ export function createHandlers(s: ConsoleServices): Handlers {
     ...jobHandlers(s),
     ...backupHandlers(s),
     ...deletionHandlers(s),
+    ...exportHandlers(s),
   };
 }

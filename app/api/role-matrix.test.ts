@@ -42,6 +42,9 @@ const MATRIX: Record<OpName, 'public' | 'signed-in' | Role[]> = {
   'backups.verify': ['technical', 'admin'],
   'backups.prunePreview': ['technical', 'admin'],
   'backups.pruneApply': ['technical', 'admin'],
+  'exports.preview': ['support', 'technical', 'account_manager'],
+  'exports.start': ['support', 'technical', 'account_manager'],
+  'exports.ledger': ['support', 'technical', 'account_manager', 'admin'],
   'deletion.list': ['account_manager', 'admin'],
   'deletion.get': ['account_manager', 'admin'],
   'deletion.file': ['account_manager'],
@@ -92,6 +95,10 @@ const SAMPLE: Record<OpName, unknown> = {
   'backups.prunePreview': { tenantId: 't-000001' },
   'backups.pruneApply': { tenantId: 't-000001', token: '0'.repeat(64) },
   // Deletion samples address a tenant/request that does not exist, so no sample changes the fixture.
+  'exports.preview': { tenantId: 't-000001', profile: 'basic' },
+  // A destination that does not exist: refused before any job starts.
+  'exports.start': { tenantId: 't-000001', profile: 'basic', formats: ['csv'], destination: { kind: 'folder', path: '/nonexistent/custos' } },
+  'exports.ledger': { tenantId: 't-000001' },
   'deletion.list': {},
   'deletion.get': { requestId: 'dr-none' },
   'deletion.file': { tenantId: 't-000404', requestReference: 'REQ-1', receivedOn: '2026-06-01', requesterContact: 'dpo@customer.example', reason: 'Contract ended', wantsFinalExport: false },

@@ -14,6 +14,7 @@ import { registerAuditCommands } from './audit.command';
 import { registerTenantCommands } from './tenants.command';
 import { registerBackupCommands } from './backup.command';
 import { registerDeletionCommands } from './deletion.command';
+import { registerExportCommands } from './export.command';
 
 export interface CliEnv {
   dataDir(): string;
@@ -49,6 +50,7 @@ export async function cliMain(argv: string[], out: NodeJS.WritableStream = proce
   registerTenantCommands(program, env);
   registerBackupCommands(program, env);
   registerDeletionCommands(program, env);
+  registerExportCommands(program, env);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

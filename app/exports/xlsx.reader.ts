@@ -210,6 +210,10 @@ export interface SheetRow {
 export async function* readSheetRows(path: string, entry: ZipEntryInfo, options: { signal?: AbortSignal; firstCellOnly?: boolean } = {}): AsyncGenerator<SheetRow> {
   const signal = options.signal;
   const firstOnly = options.firstCellOnly ?? false;
+  if (firstOnly) {
+    yield* readFirstCells(path, entry, signal);
+    return;
+  }
   const decoder = new StringDecoder('utf8');
   let buf = '';
   let started = false;
@@ -265,4 +269,78 @@ export async function* readSheetRows(path: string, entry: ZipEntryInfo, options:
   }
   buf += decoder.end();
   yield* rowsIn();
+}
+
+const ROW_OPEN = Buffer.from('<row');
+const ROW_CLOSE = Buffer.from('</row>');
+const CELL_OPEN = Buffer.from('<c ');
+const V_OPEN = Buffer.from('<v>');
+const V_CLOSE = Buffer.from('</v>');
+const T_OPEN = Buffer.from('<t');
+const T_CLOSE = Buffer.from('</t>');
+const INLINE = Buffer.from('t="inlineStr"');
+const R_ATTR = Buffer.from(' r="');
+
+/**
+ * The header row in full and, for every other row, only its column-A cell — scanned
+ * in the inflated bytes without turning the sheet into JS strings (a million-row
+ * sheet is ~500 MB of XML; verify only needs its IDs to compare with the CSV).
+ */
+async function* readFirstCells(path: string, entry: ZipEntryInfo, signal?: AbortSignal): AsyncGenerator<SheetRow> {
+  let pending: Buffer = Buffer.alloc(0);
+  const flushRows = function* (data: Buffer, final: boolean): Generator<SheetRow> {
+    let pos = 0;
+    for (;;) {
+      const start = data.indexOf(ROW_OPEN, pos);
+      if (start < 0) {
+        pos = Math.max(pos, data.length - ROW_OPEN.length); // a "<ro" cut at the chunk's end
+        break;
+      }
+      const tagEnd = data.indexOf(0x3e, start); // '>'
+      if (tagEnd < 0) break;
+      const rAt = data.indexOf(R_ATTR, start);
+      const r = rAt > 0 && rAt < tagEnd ? Number(data.toString('latin1', rAt + 4, data.indexOf(0x22, rAt + 4))) : 0;
+      if (data[tagEnd - 1] === 0x2f) {
+        yield { r, cells: [] };
+        pos = tagEnd + 1;
+        continue;
+      }
+      const end = data.indexOf(ROW_CLOSE, tagEnd);
+      if (end < 0) break;
+      if (r === 1) {
+        // The header: every cell, the slow and exact way.
+        const body = data.toString('utf8', tagEnd + 1, end);
+        const cells: string[] = [];
+        for (const m of body.matchAll(CELL)) cells.push(cellText(m[1] as string, m[2]));
+        yield { r, cells };
+      } else {
+        const c = data.indexOf(CELL_OPEN, tagEnd);
+        const cells: string[] = [];
+        if (c >= 0 && c < end) {
+          const cTagEnd = data.indexOf(0x3e, c);
+          const cr = data.indexOf(R_ATTR, c);
+          if (cr > 0 && cr < cTagEnd && data[cr + 4] === 0x41 /* A */ && data[cr + 5]! >= 0x30 && data[cr + 5]! <= 0x39 && data[cTagEnd - 1] !== 0x2f) {
+            const inline = data.indexOf(INLINE, c);
+            if (inline > 0 && inline < cTagEnd) {
+              const t = data.indexOf(T_OPEN, cTagEnd);
+              const tEnd = data.indexOf(0x3e, t);
+              const close = data.indexOf(T_CLOSE, tEnd);
+              cells.push(xmlUnescape(data.toString('utf8', tEnd + 1, close)));
+            } else {
+              const v = data.indexOf(V_OPEN, cTagEnd);
+              const close = data.indexOf(V_CLOSE, v);
+              cells.push(v > 0 && v < end ? xmlUnescape(data.toString('utf8', v + 3, close)) : '');
+            }
+          }
+        }
+        yield { r, cells };
+      }
+      pos = end + ROW_CLOSE.length;
+    }
+    pending = final ? Buffer.alloc(0) : Buffer.from(data.subarray(pos));
+  };
+  for await (const chunk of readZipEntry(path, entry, signal)) {
+    yield* flushRows(pending.length ? Buffer.concat([pending, chunk]) : chunk, false);
+  }
+  if (pending.length) yield* flushRows(pending, true);
 }

@@ -16,6 +16,7 @@ import { JobRunner } from '../jobs/job-runner';
 import { BackupService } from '../backups/backup.service';
 import { seedBackupHistory } from '../backups/demo-history';
 import { createDeletionService, type DeletionService } from '../deletion';
+import { ExportConsole } from '../exports/export.console';
 import type { ControlPlane } from '../control-plane/control-plane.port';
 import { openSqliteControlPlane } from '../control-plane/sqlite.control-plane';
 import { openPostgresControlPlane } from '../control-plane/postgres.control-plane';
@@ -60,6 +61,7 @@ export interface ConsoleServices {
   jobs: JobRunner;
   backups: BackupService;
   deletion: DeletionService;
+  exports: ExportConsole;
   events: EventEmitter<{ event: [ConsoleEvent] }>;
   log: Logger;
   appVersion: string;
@@ -122,6 +124,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
 
   const services = { dataDir, config, clock, controlPlane, objectStore, catalogue, tenantDbs, staff, audit, grants, jobs, events, log, appVersion: APP_VERSION } as ConsoleServices;
   services.backups = new BackupService(services);
+  services.exports = new ExportConsole(services);
   services.deletion = createDeletionService(services, {
     config: config.deletion,
     // Temporary copies of a tenant on this machine (restore sandboxes, verification folders).
