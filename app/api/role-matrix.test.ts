@@ -95,9 +95,9 @@ const SAMPLE: Record<OpName, unknown> = {
   'backups.prunePreview': { tenantId: 't-000001' },
   'backups.pruneApply': { tenantId: 't-000001', token: '0'.repeat(64) },
   // Deletion samples address a tenant/request that does not exist, so no sample changes the fixture.
-  'exports.preview': { tenantId: 't-000001', profile: 'basic' },
+  'exports.preview': { tenantId: 't-000002', profile: 'basic' },
   // A destination that does not exist: refused before any job starts.
-  'exports.start': { tenantId: 't-000001', profile: 'basic', formats: ['csv'], destination: { kind: 'folder', path: '/nonexistent/custos' } },
+  'exports.start': { tenantId: 't-000002', profile: 'basic', formats: ['csv'], destination: { kind: 'folder', path: '/nonexistent/custos' } },
   'exports.ledger': { tenantId: 't-000001' },
   'deletion.list': {},
   'deletion.get': { requestId: 'dr-none' },
@@ -119,7 +119,9 @@ const SESSION_ENDING: OpName[] = ['session.signOut', 'session.signOutEverywhere'
 describe('role matrix: every operation against every role, through the dispatcher', () => {
   let fx: ConsoleFixture;
   beforeAll(async () => {
-    fx = await consoleFixture();
+    fx = await consoleFixture(['t-000001', 't-000002']);
+    // Account managers export only offboarding tenants; t-000002 is one.
+    await fx.core.services.catalogue.update('t-000002', { status: 'offboarding' }, fx.clock.now());
   });
   afterAll(async () => fx?.close());
 
@@ -150,6 +152,13 @@ describe('role matrix: every operation against every role, through the dispatche
       if (!r.envelope.ok) expect(r.envelope.error.hint).toBeTruthy();
     }
     void SESSION_ENDING;
+  });
+
+  it('an account manager may export only an offboarding tenant, and is told why', async () => {
+    const am = await fx.as(['account_manager']);
+    const r = await fx.core.dispatch(am, 'exports.preview', { tenantId: 't-000001', profile: 'advanced' });
+    expect(r.envelope.ok ? 'ok' : r.envelope.error.code).toBe('FORBIDDEN');
+    if (!r.envelope.ok) expect(r.envelope.error.message).toMatch(/offboarding/);
   });
 
   it('an unknown operation or a prototype key is refused before anything runs', async () => {

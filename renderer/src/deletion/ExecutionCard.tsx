@@ -7,7 +7,7 @@
 import { JobProgress, type JobView } from '../jobs';
 import { DateText } from '../ui/DateText';
 import { ErrorMessage } from '../ui/ErrorMessage';
-import { formatBytes, formatCount, plural } from '../ui/format';
+import { formatBytes, formatCount, formatDateTime, plural } from '../ui/format';
 import { locationLabel } from './certificate-facts';
 import { stepStates, type StepState } from './deletion-format';
 import type { DeletionRequestView } from './deletion-types';
@@ -136,7 +136,7 @@ export function ExecutionCard({
       ) : null}
 
       {journal?.lastError && request.status === 'executing' && !job?.running ? (
-        <ErrorMessage error={{ code: journal.lastError.code, message: journal.lastError.message, hint: 'Run the deletion again: the steps already done are skipped.' }} title={`The last run stopped (${new Date(journal.lastError.at).toLocaleString('en-GB')})`} />
+        <ErrorMessage error={{ code: journal.lastError.code, message: journal.lastError.message, hint: 'Run the deletion again: the steps already done are skipped.' }} title={`The last run stopped (${formatDateTime(journal.lastError.at)})`} />
       ) : null}
     </section>
   );
