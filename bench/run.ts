@@ -5,9 +5,29 @@
  * `npm run bench -- foundation` runs one group.
  */
 import { benchFoundation } from './foundation.bench';
+import { benchSnapshot, benchCompliance } from '../app/backups/snapshot.bench';
+import { benchExport } from '../app/exports/export.bench';
+import { line } from './measure';
+
+const big = process.env.BENCH_SIZE === 'large';
 
 const groups: Record<string, () => Promise<void>> = {
-  foundation: () => benchFoundation({ size: process.env.BENCH_SIZE === 'large' ? 'large' : 'medium' }),
+  foundation: () => benchFoundation({ size: big ? 'large' : 'medium' }),
+  // Issue 5: snapshot of a ~1 GB tenant (BENCH_SIZE=large; 200 MB otherwise) vs sqlite3 .backup + gzip -6 + the same upload.
+  backups: async () => {
+    const r = await benchSnapshot({ sizeMb: big ? 1024 : 200 });
+    line('snapshot', { db_mb: Math.round(r.dbBytes / 1048576), ours_s: r.ours_s, sqlite3_backup_gzip_s: r.reference_s, ratio_vs_reference: r.reference_s / r.ours_s, peak_rss_mb: Math.round(r.peakRssMb) });
+    const c = benchCompliance({ tenants: 10_000, snapshotsPerTenant: 500 });
+    line('compliance 10k x 500', { snapshots: c.snapshots, seconds: c.seconds, goal_s: 1 });
+  },
+  // Issue 4: 1M persons + 3M activities with BENCH_SIZE=large (100k + 300k otherwise).
+  exports: async () => {
+    const r = await benchExport({ persons: big ? 1_000_000 : 100_000, activities: big ? 3_000_000 : 300_000, attachmentMb: big ? 256 : 64 });
+    line('export csv', { rows: r.csv.rows, rows_per_s: Math.round(r.csv.rowsPerSecond), sqlite3_csv_rows_per_s: Math.round(r.csv.sqliteCliRowsPerSecond), ratio_vs_sqlite3: r.csv.ratio, goal: 0.5 });
+    line('export xlsx', { rows: r.xlsx.rows, rows_per_s: Math.round(r.xlsx.rowsPerSecond), goal_rows_per_s: 70000 });
+    line('export attachments', { mb: Math.round(r.attachments.bytes / 1048576), mb_per_s: r.attachments.mbPerSecond, tar_czf_mb_per_s: r.attachments.tarCzfMbPerSecond, ratio_vs_tar_czf: r.attachments.ratio, goal: 0.9 });
+    line('export full package', { seconds: r.full.seconds, package_mb: Math.round(r.full.packageBytes / 1048576), peak_rss_mb: Math.round(r.peakRssMb), goal_peak_rss_mb: 300 });
+  },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -128,7 +128,9 @@ class Volume {
   /** Switches the compression level for what follows (zlib flushes what it holds first). */
   async setLevel(level: number): Promise<void> {
     if (level === this.level) return;
-    await new Promise<void>((resolve) => this.gzip.params(level, zlib.constants.Z_DEFAULT_STRATEGY, () => resolve()));
+    // Every zlib stream has params() (Node's Zlib base class); the types only declare it on Deflate.
+    const z = this.gzip as unknown as { params(level: number, strategy: number, callback: () => void): void };
+    await new Promise<void>((resolve) => z.params(level, zlib.constants.Z_DEFAULT_STRATEGY, () => resolve()));
     if (this.error) throw this.error;
     this.level = level;
   }
