@@ -595,6 +595,7 @@ export async function runExport(input: RunExportInput): Promise<ExportResult> {
     const verifyStart = Math.max(overallDone, lastOverall);
     const verifyTotal = Math.max(1, verifyUnits);
     overallTotal = Math.max(overallTotal, verifyStart + verifyTotal);
+    emit({ phase: 'verify', done: 0, total: null }, true);
     const verify = await inspectExport(partial, {
       signal,
       progress: (p) => {

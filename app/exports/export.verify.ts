@@ -308,7 +308,14 @@ export async function inspectExport(dirIn: string, options: VerifyOptions = {}):
     const fields = (r.schema?.fields ?? []).map((f) => f.name);
     const idAt = fields.indexOf('id');
     const fks = (r.schema?.foreignKeys ?? []).map((fk) => ({ col: asArray(fk.fields)[0] as string, at: fields.indexOf(asArray(fk.fields)[0] as string), target: fk.reference.resource }));
-    const ids = full && referenced.has(r.name) ? new IdSet() : null;
+    // A list that references itself needs all of its IDs before its references are checked.
+    const selfRef = full && fks.some((fk) => fk.target === r.name);
+    const ids = full && referenced.has(r.name) && !selfRef ? new IdSet() : null;
+    if (selfRef) {
+      const own = new IdSet();
+      for await (const item of tableRows(dir, format, rel, sheets, { ...(signal ? { signal } : {}), firstCellOnly: true })) if (item.kind === 'row') own.add(item.fields[0] ?? '');
+      idSets.set(r.name, own);
+    }
     const dangling = new Map<string, { count: number; first: VerifyProblem | null }>();
     const digest = createHash('sha256');
     let rows = 0;
@@ -343,7 +350,7 @@ export async function inspectExport(dirIn: string, options: VerifyOptions = {}):
         for (const fk of fks) {
           const v = item.fields[fk.at] ?? '';
           if (v === '') continue;
-          const target = fk.target === r.name ? ids : idSets.get(fk.target);
+          const target = idSets.get(fk.target);
           if (!target || target.has(v)) continue;
           const k = `${r.name}.${fk.col}`;
           let d = dangling.get(k);
@@ -360,6 +367,7 @@ export async function inspectExport(dirIn: string, options: VerifyOptions = {}):
     hasher?.done();
     if (full) {
       if (ids) idSets.set(r.name, ids);
+      if (selfRef && idAt !== 0) problems.add({ code: 'MANIFEST_INVALID', file: rel, detail: 'a self-referencing list must start with its ID' });
       for (const fk of fks) {
         const k = `${r.name}.${fk.col}`;
         const got = dangling.get(k)?.count ?? 0;

@@ -1,44 +1,52 @@
-import { createReadStream } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { Header, Pax } from 'tar';
+import { readFileChunks } from './file-chunks';
 import { HashingFile, type WrittenFile } from './hashing-file';
+import { crc32 } from './zip.writer';
 
 /**
  * Attachment archives: `attachments/attachments-NNN.tar.gz`, each a complete tar in a
- * complete gzip stream (self-contained: any volume extracts alone), no file split
+ * complete gzip file (self-contained: any volume extracts alone), no file split
  * across two volumes, each volume at most `limitBytes` unless a single file is
  * larger than the limit (it then gets a volume of its own, and the report says so).
  *
- * Written by hand with node-tar's Header and Pax encoders rather than node-tar's Pack
+ * Tar: written by hand with node-tar's Header and Pax encoders rather than its Pack
  * (EXPORT.md "Traps"): Pack deadlocks with more than `jobs` pending entries and pads a
- * short stream with NULs into a valid-looking archive. Here entries are added one at a
- * time, and only from bytes already spooled and checked (length and SHA-256), so the
- * declared size is the size written — enforced again while copying.
+ * short stream with NULs into a valid-looking archive. Entries are added one at a
+ * time, only from bytes already spooled and checked (length and SHA-256), and the
+ * declared size is enforced again while copying.
  *
- * The compressed size of a volume is known only after compressing. The limit holds
- * because an entry is admitted only if the bytes out so far plus zlib's worst case for
- * everything not yet flushed plus the entry plus the tar end still fit; when that
- * conservative sum says no, a sync flush makes the count exact before deciding.
- *
- * gzip level, per file (EXPORT.md: gzip is the CPU limit, ~30 MB/s a core at levels
- * 1–6 on incompressible data). Most attachments are already compressed (JPEG, PNG,
- * PDF, Office files are zips): deflating them costs the full 30 MB/s and saves
- * nothing. So the first 64 KiB of each file are test-compressed; a file that does not
- * shrink by 10 % is stored (level 0, a plain copy inside valid deflate blocks, several
- * times faster), the rest is compressed at level 1, which measured here ~110 MB/s on
- * text for 30 % against level 6's ~65 MB/s for 26 %. The stream changes level between
- * entries (zlib deflateParams), so every volume is still one ordinary gzip file.
+ * Gzip (EXPORT.md: gzip is the CPU limit, ~30 MB/s a core on incompressible data): most
+ * attachments are already compressed (JPEG, PNG, PDF, Office files are zips), and
+ * deflating them costs the full 30 MB/s to save nothing. The gzip member is therefore
+ * built here from deflate blocks chosen per file: the first 64 KiB of each file are
+ * test-compressed; a file that does not shrink by 10 % goes in STORED blocks (a copy,
+ * hundreds of MB/s), the others through a raw-deflate segment at `level` (default 1:
+ * measured here ~110 MB/s on text for 30 %, against level 6's ~65 MB/s for 26 %) that
+ * ends with a sync flush, so segments simply follow one another (what pigz does). One
+ * final block, the CRC-32 and the length close the member: an ordinary .tar.gz that
+ * gzip, GNU tar, 7-Zip and Windows read. Sizes are exact as they go, so the volume
+ * limit is checked against real bytes plus the worst case of the next entry.
  */
 export const DEFAULT_VOLUME_LIMIT_BYTES = 2 * 1024 ** 3;
 export const DEFAULT_GZIP_LEVEL = 1;
 const SAMPLE_BYTES = 64 * 1024;
 const STORE_ABOVE_RATIO = 0.9;
 const TAR_END = Buffer.alloc(1024);
-const GZIP_OVERHEAD = 18 + 64; // header + trailer + a final block's bits
+const STORED_MAX = 65_535;
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03]); // no name, no mtime, Unix
+const FINAL_BLOCK = Buffer.from([0x01, 0x00, 0x00, 0xff, 0xff]); // empty stored block with BFINAL
+const CLOSE_BYTES = FINAL_BLOCK.length + 8; // + CRC-32 and ISIZE
 
-/** zlib's worst case for deflating n bytes (deflateBound plus margin). */
+/** Bytes of `n` bytes in stored blocks. */
+function storedSize(n: number): number {
+  return n + 5 * Math.max(1, Math.ceil(n / STORED_MAX));
+}
+
+/** zlib's worst case for deflating n bytes, plus the sync-flush marker. */
 function deflateBound(n: number): number {
   return n + Math.floor(n / 4096) + Math.floor(n / 16384) + Math.floor(n / 33554432) + 64;
 }
@@ -63,96 +71,97 @@ function volumeName(n: number): string {
   return `attachments-${String(n).padStart(3, '0')}.tar.gz`;
 }
 
+/** One gzip member written block by block. */
 class Volume {
   readonly file: HashingFile;
-  private readonly gzip: zlib.Gzip;
-  private readonly ended: Promise<void>;
-  private error: Error | null = null;
+  private crc = 0;
+  private isize = 0;
   entries = 0;
-  /** Uncompressed bytes given to gzip since the last flush. */
-  unflushed = 0;
 
   constructor(
     absPath: string,
     readonly relPath: string,
-    level: number,
   ) {
     this.file = new HashingFile(absPath, relPath);
-    this.level = level;
-    this.gzip = zlib.createGzip({ level, chunkSize: 1 << 16 });
-    this.gzip.on('data', (chunk: Buffer) => {
-      if (!this.file.write(chunk)) {
-        this.gzip.pause();
-        this.file.drain().then(
-          () => this.gzip.resume(),
-          (e: Error) => this.gzip.destroy(e),
-        );
-      }
-    });
-    this.ended = new Promise<void>((resolve, reject) => {
-      this.gzip.once('end', resolve);
-      this.gzip.once('error', (e) => {
-        this.error ??= e;
-        reject(e);
-      });
-    });
-    this.ended.catch(() => {});
+    this.file.write(GZIP_HEADER);
   }
 
-  /** Compressed bytes on their way to disk. */
+  /** Exact bytes written so far. */
   get compressed(): number {
     return this.file.bytes;
   }
 
-  async write(buf: Buffer): Promise<void> {
-    if (this.error) throw this.error;
-    this.unflushed += buf.length;
-    if (!this.gzip.write(buf)) {
-      await new Promise<void>((resolve, reject) => {
-        const onDrain = (): void => {
-          this.gzip.off('error', onError);
-          resolve();
-        };
-        const onError = (e: Error): void => {
-          this.gzip.off('drain', onDrain);
-          reject(e);
-        };
-        this.gzip.once('drain', onDrain);
-        this.gzip.once('error', onError);
-      });
+  private async out(buf: Buffer): Promise<void> {
+    if (!this.file.write(buf)) await this.file.drain();
+  }
+
+  /** Raw bytes as stored blocks. */
+  async stored(data: Buffer): Promise<void> {
+    this.crc = crc32(data, this.crc);
+    this.isize += data.length;
+    for (let off = 0; off < data.length; off += STORED_MAX) {
+      const part = data.subarray(off, Math.min(data.length, off + STORED_MAX));
+      const h = Buffer.allocUnsafe(5);
+      h[0] = 0x00; // not final, stored (the stream is byte-aligned here)
+      h.writeUInt16LE(part.length, 1);
+      h.writeUInt16LE(~part.length & 0xffff, 3);
+      this.file.write(h);
+      await this.out(part);
     }
   }
 
-  private level: number;
-
-  /** Switches the compression level for what follows (zlib flushes what it holds first). */
-  async setLevel(level: number): Promise<void> {
-    if (level === this.level) return;
-    // Every zlib stream has params() (Node's Zlib base class); the types only declare it on Deflate.
-    const z = this.gzip as unknown as { params(level: number, strategy: number, callback: () => void): void };
-    await new Promise<void>((resolve) => z.params(level, zlib.constants.Z_DEFAULT_STRATEGY, () => resolve()));
-    if (this.error) throw this.error;
-    this.level = level;
-  }
-
-  /** Makes `compressed` exact: everything given so far is compressed and handed to the file. */
-  async flush(): Promise<void> {
-    await new Promise<void>((resolve) => this.gzip.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve()));
-    while (this.gzip.readableLength > 0) await new Promise((r) => setImmediate(r));
-    if (this.error) throw this.error;
-    this.unflushed = 0;
+  /** Chunks through one raw-deflate segment that ends byte-aligned (sync flush, no final bit). */
+  async deflated(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, level: number): Promise<number> {
+    const d = zlib.createDeflateRaw({ level, finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: 1 << 16 });
+    let error: Error | null = null;
+    const ended = new Promise<void>((resolve, reject) => {
+      d.once('end', resolve);
+      d.once('error', (e) => {
+        error ??= e;
+        reject(e);
+      });
+    });
+    ended.catch(() => {});
+    d.on('data', (c: Buffer) => {
+      if (!this.file.write(c)) {
+        d.pause();
+        this.file.drain().then(
+          () => d.resume(),
+          (e: Error) => d.destroy(e),
+        );
+      }
+    });
+    let n = 0;
+    try {
+      for await (const chunk of chunks) {
+        if (error) throw error;
+        this.crc = crc32(chunk, this.crc);
+        this.isize += chunk.length;
+        n += chunk.length;
+        // The chunk may be a reused buffer: wait until zlib has consumed it.
+        await new Promise<void>((resolve, reject) => d.write(chunk, (e) => (e ? reject(e) : resolve())));
+      }
+      d.end();
+      await ended;
+    } catch (e) {
+      d.destroy();
+      throw e;
+    }
+    return n;
   }
 
   async finish(): Promise<WrittenFile> {
-    await this.write(TAR_END);
-    this.gzip.end();
-    await this.ended;
+    await this.deflated([TAR_END], 1);
+    const trailer = Buffer.alloc(8);
+    trailer.writeUInt32LE(this.crc >>> 0, 0);
+    trailer.writeUInt32LE(this.isize % 2 ** 32, 4);
+    this.file.write(FINAL_BLOCK);
+    this.file.write(trailer);
     return this.file.close();
   }
 
-  async abort(): Promise<void> {
-    this.gzip.destroy();
-    await this.file.abort();
+  abort(): Promise<void> {
+    return this.file.abort();
   }
 }
 
@@ -164,13 +173,13 @@ export interface VolumeWriterOptions {
   limitBytes: number;
   /** Level for files that compress (default 1). */
   level?: number;
-  /** Store files that do not compress (default true). */
+  /** Store files that do not compress (default true); false deflates everything at `level`. */
   adaptive?: boolean;
 }
 
-/** Level 0 for a file whose first 64 KiB do not shrink by 10 %, else `level`. */
-async function entryLevel(source: SpoolSource, size: number, level: number): Promise<number> {
-  if (size < 512) return level;
+/** Whether a file is worth deflating: its first 64 KiB shrink by at least 10 %. */
+async function compresses(source: SpoolSource, size: number): Promise<boolean> {
+  if (size < 512) return true;
   let sample: Buffer;
   if (source.kind === 'buffer') sample = source.data.subarray(0, SAMPLE_BYTES);
   else {
@@ -183,8 +192,7 @@ async function entryLevel(source: SpoolSource, size: number, level: number): Pro
       await fh.close();
     }
   }
-  const packed = zlib.deflateRawSync(sample, { level: 1 });
-  return packed.length > sample.length * STORE_ABOVE_RATIO ? 0 : level;
+  return zlib.deflateRawSync(sample, { level: 1 }).length <= sample.length * STORE_ABOVE_RATIO;
 }
 
 export class TarGzVolumes {
@@ -222,7 +230,7 @@ export class TarGzVolumes {
     }
     this.count++;
     const name = volumeName(this.count);
-    this.current = new Volume(path.join(this.options.absDir, name), `${this.options.relDir}/${name}`, this.level);
+    this.current = new Volume(path.join(this.options.absDir, name), `${this.options.relDir}/${name}`);
     return this.current;
   }
 
@@ -236,45 +244,55 @@ export class TarGzVolumes {
   /** Adds one entry whose bytes are already spooled and checked. */
   async add(entry: VolumeEntry, signal?: AbortSignal): Promise<VolumeAddResult> {
     const header = TarGzVolumes.headerBlocks(entry);
-    const padded = entry.size + ((512 - (entry.size % 512)) % 512);
-    const entryBytes = header.length + padded;
-    const need = deflateBound(entryBytes) + deflateBound(TAR_END.length) + GZIP_OVERHEAD;
+    const padding = (512 - (entry.size % 512)) % 512;
+    const unit = header.length + entry.size + padding;
+    const deflate = !this.adaptive || (await compresses(entry.source, entry.size));
+    const need = (deflate ? deflateBound(unit) : storedSize(unit)) + deflateBound(TAR_END.length) + CLOSE_BYTES;
     const limit = this.options.limitBytes;
     let v = this.current;
-    if (v && v.entries > 0) {
-      if (v.compressed + deflateBound(v.unflushed) + need > limit) {
-        await v.flush();
-        if (v.compressed + need > limit) {
-          await this.closeCurrent();
-          v = null;
+    if (v && v.entries > 0 && v.compressed + need > limit) {
+      await this.closeCurrent();
+      v = null;
+    }
+    v ??= await this.openNext();
+    const oversize = GZIP_HEADER.length + need > limit;
+
+    let copied = 0;
+    const source = entry.source;
+    async function* data(): AsyncGenerator<Buffer> {
+      if (source.kind === 'buffer') {
+        for (let off = 0; off < source.data.length; off += 1 << 20) {
+          const part = source.data.subarray(off, Math.min(source.data.length, off + (1 << 20)));
+          copied += part.length;
+          yield part;
+        }
+      } else {
+        for await (const chunk of readFileChunks(source.path, { chunkSize: 1 << 20, ...(signal ? { signal } : {}) })) {
+          copied += chunk.length;
+          if (copied > entry.size) return;
+          yield chunk;
         }
       }
     }
-    v ??= await this.openNext();
-    const oversize = need + GZIP_OVERHEAD > limit;
-    if (this.adaptive) await v.setLevel(await entryLevel(entry.source, entry.size, this.level));
-    await v.write(header);
-    let copied = 0;
-    if (entry.source.kind === 'buffer') {
-      const data = entry.source.data;
-      for (let off = 0; off < data.length; off += 1 << 20) {
-        const part = data.subarray(off, Math.min(data.length, off + (1 << 20)));
-        copied += part.length;
-        await v.write(part);
-      }
+    if (deflate) {
+      const self = { header, padding };
+      await v.deflated(
+        (async function* () {
+          yield self.header;
+          yield* data();
+          if (self.padding) yield Buffer.alloc(self.padding);
+        })(),
+        this.level,
+      );
     } else {
-      for await (const chunk of createReadStream(entry.source.path, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) })) {
-        const buf = chunk as Buffer;
-        copied += buf.length;
-        if (copied > entry.size) break;
-        await v.write(buf);
-      }
+      await v.stored(header);
+      for await (const chunk of data()) await v.stored(chunk);
+      if (padding) await v.stored(Buffer.alloc(padding));
     }
     if (copied !== entry.size) {
       // The spool changed under us: the volume can no longer be trusted, so the export fails.
       throw new Error(`attachment spool for ${entry.path} changed size while archiving (${copied} of ${entry.size} bytes)`);
     }
-    if (padded > entry.size) await v.write(Buffer.alloc(padded - entry.size));
     v.entries++;
     if (oversize) await this.closeCurrent(); // a file larger than the limit sits alone
     return { volume: v.relPath, oversize };

@@ -17,6 +17,7 @@ import { formatDay, STATUS_LABEL, VIEW_STATUSES } from './deletion-format';
 import type { DeletionRequestView, DeletionViewStatus } from './deletion-types';
 import { CountdownText, DeletionStatusBadge, DueText, remainingOf, useNow } from './DeletionBits';
 import { FileRequestDialog } from './FileRequestDialog';
+import { rememberQueueHash } from './queue-memory';
 import { listInput, parseQueueQuery, queueParams, type QueueQuery, type QueueSort } from './queue-query';
 import './deletion.css';
 
@@ -45,7 +46,9 @@ export function DeletionQueuePage() {
   }, []);
 
   useEffect(() => {
-    replaceHash(buildHash(['deletions'], queueParams(q)));
+    const hash = buildHash(['deletions'], queueParams(q));
+    replaceHash(hash);
+    rememberQueueHash(hash);
   }, [q]);
 
   useEffect(() => {

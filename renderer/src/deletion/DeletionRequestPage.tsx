@@ -22,6 +22,7 @@ import { DeletionStatusBadge, DueText, remainingOf, useNow } from './DeletionBit
 import { DeletionTimeline } from './DeletionTimeline';
 import type { TenantDetail } from './DeletionScope';
 import { ExecutionCard } from './ExecutionCard';
+import { lastQueueHash } from './queue-memory';
 import { ApproveDialog, CancelDialog, ExecuteDialog, FinalExportDialog, HoldDialog, ReleaseDialog, tenantWords } from './RequestDialogs';
 import './deletion.css';
 
@@ -191,7 +192,7 @@ export function DeletionRequestPage({ requestId }: { requestId: string }) {
   }
 
   const backLink = (
-    <a className="back-link" href="#/deletions">
+    <a className="back-link" href={lastQueueHash()}>
       ← Deletion requests
     </a>
   );
@@ -355,7 +356,7 @@ function ActionButton({ offer, busy, onClick }: { offer: ActionOffer; busy: bool
 function StatusLine({ r, remaining }: { r: DeletionRequestView; remaining: number | null }) {
   switch (r.status) {
     case 'filed':
-      return <p className="deletion-status-line">Waiting for an admin who did not file it to approve it.</p>;
+      return <p className="deletion-status-line">{r.legalHold ? 'Filed. Approval waits until the legal hold is lifted.' : 'Waiting for an admin who did not file it to approve it.'}</p>;
     case 'approved':
       return (
         <p className="deletion-status-line">

@@ -24,7 +24,7 @@ export function DeletionTimeline({ items }: { items: readonly DeletionTransition
               <div className="deletion-timeline__body">
                 <p className="deletion-timeline__title">
                   <strong>{transitionTitle(t)}</strong>
-                  <span className="deletion-timeline__states">{transitionStates(t)}</span>
+                  {t.from !== null ? <span className="deletion-timeline__states">{transitionStates(t)}</span> : null}
                 </p>
                 <p className="deletion-timeline__meta">
                   <DateText iso={t.at} withTime /> · {t.actor}

@@ -79,7 +79,7 @@ export function FileRequestDialog({ initialTenant, onClose, onFiled }: { initial
             type="date"
             value={received}
             onChange={(e) => setReceived(e.target.value)}
-            help="The legal deadline (30 days) counts from this day."
+            help="The legal deadline counts from this day."
             required
           />
         </div>
@@ -135,17 +135,19 @@ function TenantPicker({ value, onChange, locked }: { value: PickedTenant | null;
   const settled = value !== null && (needle === value.slug || needle === value.id);
 
   useEffect(() => {
-    if (settled || needle === '') {
+    if (needle === '') {
       setFound({ state: 'idle' });
       return;
     }
+    // Picked (by a click, or by typing its slug exactly): the matches stay shown, the pick marked.
+    if (settled) return;
     let live = true;
     setFound((prev) => (prev.state === 'ok' ? prev : { state: 'loading' }));
     const timer = setTimeout(() => {
       call('tenants.list', { query: needle, limit: 8, sort: 'name', direction: 'asc' }).then(
         (r) => {
           if (!live) return;
-          setFound({ state: 'ok', rows: r.rows, total: r.total });
+          setFound({ state: 'ok', rows: exactFirst(r.rows, needle), total: r.total });
           const exact = r.rows.find((t) => (t.slug === needle || t.id === needle) && t.status !== 'deleted');
           if (exact) onChange(exact);
         },
@@ -189,30 +191,23 @@ function TenantPicker({ value, onChange, locked }: { value: PickedTenant | null;
         placeholder="Search by slug or name"
         autoComplete="off"
         role="combobox"
-        aria-expanded={found.state === 'ok' && !settled}
+        aria-expanded={found.state === 'ok' && found.rows.length > 0}
         aria-controls={listId}
         aria-autocomplete="list"
       />
-      {value && settled ? (
-        <p className="deletion-picked" data-testid="deletion-file-tenant-picked">
-          <span className="deletion-picked__name">{value.name}</span>
-          <span className="mono muted">{value.id}</span>
-          <StatusBadge status={value.status} />
-        </p>
-      ) : found.state === 'loading' ? (
+      {found.state === 'loading' ? (
         <Spinner label="Searching…" />
       ) : found.state === 'error' ? (
         <ErrorMessage error={found.error} />
-      ) : found.state === 'ok' ? (
-        found.rows.length === 0 ? (
-          <p className="field__help">No tenant matches “{needle}”.</p>
-        ) : (
-          <ul className="deletion-picker__list" id={listId} role="listbox" aria-label="Matching tenants">
-            {found.rows.map((t) => (
-              <li key={t.id} role="option" aria-selected={value?.id === t.id}>
+      ) : found.state === 'ok' && found.rows.length > 0 ? (
+        <ul className="deletion-picker__list" id={listId} role="listbox" aria-label="Matching tenants">
+          {found.rows.map((t) => {
+            const picked = value?.id === t.id;
+            return (
+              <li key={t.id} role="option" aria-selected={picked} aria-disabled={t.status === 'deleted'}>
                 <button
                   type="button"
-                  className="deletion-picker__option"
+                  className={picked ? 'deletion-picker__option deletion-picker__option--picked' : 'deletion-picker__option'}
                   data-testid="deletion-file-tenant-option"
                   data-tenant-id={t.id}
                   disabled={t.status === 'deleted'}
@@ -222,18 +217,35 @@ function TenantPicker({ value, onChange, locked }: { value: PickedTenant | null;
                     setQuery(t.slug);
                   }}
                 >
+                  <span className="deletion-picker__check" aria-hidden="true">
+                    {picked ? '✓' : ''}
+                  </span>
                   <span className="deletion-picked__name">{t.name}</span>
                   <span className="mono muted">{t.slug}</span>
                   <StatusBadge status={t.status} />
                 </button>
               </li>
-            ))}
-            {found.total > found.rows.length ? <li className="field__help deletion-picker__more">{found.total - found.rows.length} more: type more of the slug or name.</li> : null}
-          </ul>
-        )
+            );
+          })}
+          {found.total > found.rows.length ? <li className="field__help deletion-picker__more">{found.total - found.rows.length} more: type more of the slug or name.</li> : null}
+        </ul>
+      ) : found.state === 'ok' ? (
+        <p className="field__help">No tenant matches “{needle}”.</p>
       ) : (
         <p className="field__help">Type the tenant's slug (as in its address) or part of its name.</p>
       )}
+      {value && settled ? (
+        <p className="field__help" data-testid="deletion-file-tenant-picked" data-tenant-id={value.id}>
+          Selected: <strong>{value.name}</strong> <span className="mono">{value.id}</span>
+        </p>
+      ) : null}
     </div>
   );
+}
+
+/** The tenant whose slug or ID was typed exactly comes first, whatever its name. */
+function exactFirst(rows: TenantRow[], needle: string): TenantRow[] {
+  const i = rows.findIndex((t) => t.slug === needle || t.id === needle);
+  if (i <= 0) return rows;
+  return [rows[i] as TenantRow, ...rows.slice(0, i), ...rows.slice(i + 1)];
 }

@@ -104,7 +104,7 @@ describe('due dates', () => {
 
 describe('the timeline in words', () => {
   it.each([
-    [{ action: 'file', note: null, from: null, to: 'filed' }, 'Filed', 'Filed'],
+    [{ action: 'file', note: null, from: null, to: 'filed' }, 'Filed', ''],
     [{ action: 'approve', note: null, from: 'filed', to: 'approved' }, 'Approved', 'Filed → Approved'],
     [{ action: 'hold', note: 'litigation', from: 'scheduled', to: 'scheduled' }, 'Legal hold placed', 'Scheduled (unchanged)'],
     [{ action: 'execute', note: 'Resumed.', from: 'executing', to: 'executing' }, 'Execution resumed', 'Executing (unchanged)'],

@@ -132,9 +132,9 @@ export function transitionTitle(t: Pick<DeletionTransitionView, 'action' | 'note
   return ACTION_LABEL[t.action] ?? t.action;
 }
 
-/** "Filed → Approved"; the first entry has no "from"; a hold or a recorded export keeps the status. */
+/** "Filed → Approved"; nothing for the first entry (its title says it); a hold or a recorded export keeps the status. */
 export function transitionStates(t: Pick<DeletionTransitionView, 'from' | 'to'>): string {
-  if (t.from === null) return statusLabel(t.to);
+  if (t.from === null) return '';
   if (t.from === t.to) return `${statusLabel(t.to)} (unchanged)`;
   return `${statusLabel(t.from)} → ${statusLabel(t.to)}`;
 }

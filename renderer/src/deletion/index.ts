@@ -1,4 +1,3 @@
-export { DeletionQueuePage } from './DeletionQueuePage';
-export { DeletionRequestPage } from './DeletionRequestPage';
+export { DeletionQueuePage, DeletionRequestPage } from './lazy-pages';
 export { DeletionPanel } from './DeletionPanel';
 export { canUseDeletions, canFile } from './deletion-actions';

@@ -3,14 +3,12 @@ import { call, onEvent, toErrorInfo } from '../api/client';
 import { TenantDirectory, TenantPage, directoryStore } from '../tenants';
 import { AuditPage } from '../audit';
 import { FleetHealthPage } from '../backups';
+import { DeletionQueuePage, DeletionRequestPage, canUseDeletions } from '../deletion';
 import { RunningJobs } from '../jobs';
 import { AccountMenu, SessionProvider, StaffPage, isAdmin } from '../staff';
 import type { ConsoleMeta, SessionInfo } from './App';
 import { navigate, parseHash, useHash } from './router';
 import { useToasts } from './toasts';
-
-/** Sections that later releases fill. Shown disabled, so nobody mistakes them for working screens. */
-const LATER = ['Deletion requests'] as const;
 
 export function Shell({ session, meta, onSignedOut }: { session: SessionInfo; meta: ConsoleMeta | null; onSignedOut: () => void }) {
   const hash = useHash();
@@ -41,7 +39,7 @@ export function Shell({ session, meta, onSignedOut }: { session: SessionInfo; me
   // Unknown addresses land on the directory.
   const top = route.segments[0];
   useEffect(() => {
-    if (top !== 'tenants' && top !== 'staff' && top !== 'audit' && top !== 'backups') navigate('#/tenants');
+    if (top !== 'tenants' && top !== 'staff' && top !== 'audit' && top !== 'backups' && top !== 'deletions') navigate('#/tenants');
   }, [top]);
 
   async function signOut() {
@@ -78,6 +76,13 @@ export function Shell({ session, meta, onSignedOut }: { session: SessionInfo; me
               Backups
             </a>
           </li>
+          {canUseDeletions(staff.roles) ? (
+            <li>
+              <a className={top === 'deletions' ? 'nav__item nav__item--active' : 'nav__item'} href="#/deletions" data-testid="nav-deletions" aria-current={top === 'deletions' ? 'page' : undefined}>
+                Deletion requests
+              </a>
+            </li>
+          ) : null}
         </ul>
         {isAdmin(staff.roles) ? (
           <>
@@ -98,18 +103,6 @@ export function Shell({ session, meta, onSignedOut }: { session: SessionInfo; me
             </ul>
           </>
         ) : null}
-        <p className="nav__group" id="nav-later">
-          Later releases
-        </p>
-        <ul className="nav" aria-labelledby="nav-later">
-          {LATER.map((label) => (
-            <li key={label}>
-              <span className="nav__item nav__item--disabled" aria-disabled="true" title="Coming in a later release">
-                {label}
-              </span>
-            </li>
-          ))}
-        </ul>
         {meta ? (
           <div className="shell__meta">
             <span title={meta.dataLocation}>Version {meta.productVersion}</span>
@@ -126,7 +119,7 @@ export function Shell({ session, meta, onSignedOut }: { session: SessionInfo; me
       </header>
       <main className="shell__main">
         <SessionProvider value={session}>
-          {top === 'staff' ? <StaffPage /> : top === 'audit' ? <AuditPage /> : top === 'backups' ? <FleetHealthPage /> : tenantId ? <TenantPage key={tenantId} tenantId={tenantId} /> : <TenantDirectory />}
+          {top === 'staff' ? <StaffPage /> : top === 'audit' ? <AuditPage /> : top === 'backups' ? <FleetHealthPage /> : top === 'deletions' ? route.segments[1] ? <DeletionRequestPage key={route.segments[1]} requestId={route.segments[1]} /> : <DeletionQueuePage /> : tenantId ? <TenantPage key={tenantId} tenantId={tenantId} /> : <TenantDirectory />}
         </SessionProvider>
       </main>
     </div>

@@ -7,6 +7,8 @@
  *   #/staff                 staff accounts (admins)
  *   #/audit?actor=…&tenant=…&op=…&outcome=…&from=…&to=…   the audit log (admins)
  *   #/backups?sort=…&dir=…&show=…   fleet backup health (its sort and filter live here)
+ *   #/deletions?status=…&overdue=1&sort=filedAt   the deletion request queue (account managers, admins)
+ *   #/deletions/<id>        one deletion request (…?focus=certificate scrolls to its certificate)
  */
 import { useSyncExternalStore } from 'react';
 

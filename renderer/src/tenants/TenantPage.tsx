@@ -15,6 +15,8 @@ import { directoryStore } from './directory-store';
 import { PlanBadge, StatusBadge } from './TenantBadges';
 import { TenantAccess } from '../access';
 import { BackupsPanel } from '../backups';
+import { ExportsPanel } from '../exports';
+import { DeletionPanel } from '../deletion';
 
 type Detail = OpOutput<'tenants.get'>;
 type Stats = OpOutput<'tenants.stats'>;
@@ -105,9 +107,9 @@ export function TenantPage({ tenantId }: { tenantId: string }) {
           <StatsBody stats={stats} retry={retryStats} render={(s) => <CustomFields fields={s.customFields} />} />
         </Card>
         <TenantAccess tenantId={tenantId} tenantName={detail.state === 'ok' ? detail.value.name : null} />
-        <NotYet title="Exports" text="Running the advanced export for this tenant, and the list of past exports, arrive in a later release." />
+        <ExportsPanel tenantId={tenantId} tenant={detail.state === 'ok' ? detail.value : null} />
         <BackupsPanel tenantId={tenantId} tenant={detail.state === 'ok' ? detail.value : null} />
-        <NotYet title="Deletion" text="Filing and following a deletion request, up to its certificate, arrives in a later release." />
+        <DeletionPanel tenantId={tenantId} tenant={detail.state === 'ok' ? detail.value : null} />
       </div>
     </section>
   );

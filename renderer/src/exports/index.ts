@@ -1,0 +1,1 @@
+export { ExportsPanel, type ExportTenant } from './ExportsPanel';
