@@ -15,6 +15,7 @@ import { objectKeys } from '../storage/object-store/object-store.port';
 import { runExport, type ExportResult, type ExportProgressReport } from './export.service';
 import { exportBilling, consumesFreeExport, BILLABLE_REASON_TEXT, type ExportBilling } from './free-export.policy';
 import { checkExportDestination, estimateExportBytes } from './export.destination';
+import { withSqliteRowBatches } from './sqlite.row-batches';
 import type { ExportFormat, ExportProfile } from './export.lists';
 
 export type ExportDestination = { kind: 'folder'; path: string } | { kind: 'objectStore' };
@@ -112,7 +113,8 @@ export class ExportConsole {
               tenantId: record.id,
               tenantSlug: record.slug,
               tenantName: record.name,
-              db,
+              // The SQLite fast path (batched raw rows) when the tenant is a SQLite file.
+              db: withSqliteRowBatches(db),
               objectStore: this.s.objectStore,
               profile: input.profile,
               formats: input.formats,

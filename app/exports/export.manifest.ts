@@ -68,7 +68,8 @@ export function buildDataPackage(meta: PackageMeta, outcomes: readonly ListOutco
     };
     const fks = l.columns.filter((c) => c.references).map((c) => ({ fields: [c.name], reference: { resource: c.references?.list, fields: ['id'] } }));
     if (fks.length) schema.foreignKeys = fks;
-    const r: Record<string, unknown> = { name: l.name, title: l.title, description: l.description, profile: 'tabular-data-resource' };
+    // Table Schema v1 allows tabular-data-resource for CSV only; an XLSX-only resource is a plain data resource with a schema.
+    const r: Record<string, unknown> = { name: l.name, title: l.title, description: l.description, ...(o.csv ? { profile: 'tabular-data-resource' } : {}) };
     if (o.csv) {
       Object.assign(r, {
         path: o.csv.path,
@@ -81,7 +82,8 @@ export function buildDataPackage(meta: PackageMeta, outcomes: readonly ListOutco
         dialect: { delimiter: ',', lineTerminator: '\r\n', quoteChar: '"', doubleQuote: true, header: true },
       });
     } else if (o.xlsx) {
-      Object.assign(r, { path: o.xlsx.file.path, format: 'xlsx', mediatype: XLSX_MEDIATYPE, bytes: o.xlsx.file.bytes, hash: `sha256:${o.xlsx.file.sha256}`, dialect: { sheet: o.xlsx.sheets[0] } });
+      // Which sheets hold the list is in custos.xlsx.sheets (a list may continue over several).
+      Object.assign(r, { path: o.xlsx.file.path, format: 'xlsx', mediatype: XLSX_MEDIATYPE, bytes: o.xlsx.file.bytes, hash: `sha256:${o.xlsx.file.sha256}` });
     }
     r.schema = schema;
     const custos: Record<string, unknown> = { rows: o.rows, entity: l.entity };

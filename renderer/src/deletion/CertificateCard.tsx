@@ -20,11 +20,15 @@ import type { DeletionCertificateView } from './deletion-types';
 
 type Load = { state: 'loading' } | { state: 'ok'; cert: DeletionCertificateView; facts: CertificateFacts | null; localHash: string | null | 'pending' } | { state: 'error'; error: ErrorInfo };
 
-export function CertificateCard({ certificateId, focus = false }: { certificateId: string; focus?: boolean }) {
+export function CertificateCard({ certificateId, focus = false, onFacts }: { certificateId: string; focus?: boolean; onFacts?: (f: CertificateFacts) => void }) {
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
   const toasts = useToasts();
   const ref = useRef<HTMLElement>(null);
+  const onFactsRef = useRef(onFacts);
+  useEffect(() => {
+    onFactsRef.current = onFacts;
+  }, [onFacts]);
 
   useEffect(() => {
     let live = true;
@@ -32,7 +36,9 @@ export function CertificateCard({ certificateId, focus = false }: { certificateI
     call('deletion.certificate', { id: certificateId }).then(
       (cert) => {
         if (!live) return;
-        setLoad({ state: 'ok', cert, facts: parseCertificateFacts(cert.json), localHash: 'pending' });
+        const facts = parseCertificateFacts(cert.json);
+        setLoad({ state: 'ok', cert, facts, localHash: 'pending' });
+        if (facts) onFactsRef.current?.(facts);
         void sha256OfText(cert.json).then((h) => live && setLoad((prev) => (prev.state === 'ok' ? { ...prev, localHash: h } : prev)));
       },
       (e: unknown) => live && setLoad({ state: 'error', error: toErrorInfo(e) }),
@@ -129,7 +135,7 @@ function CertificateBody({ cert, facts, localHash }: { cert: DeletionCertificate
         <>
           <dl className="facts deletion-cert__facts">
             <CertFact label="Tenant">
-              {facts.tenant.name} <span className="mono muted">{facts.tenant.id}</span>
+              {facts.tenant.name} <span className="mono muted deletion-nowrap">{facts.tenant.id}</span>
             </CertFact>
             <CertFact label="Plan and region">
               {facts.tenant.plan}, {facts.tenant.region}
@@ -138,14 +144,19 @@ function CertificateBody({ cert, facts, localHash }: { cert: DeletionCertificate
             <CertFact label="Received">{formatDay(facts.request.receivedOn)}</CertFact>
             <CertFact label="Requested by">{facts.request.requesterContact ?? <span className="muted">–</span>}</CertFact>
             <CertFact label="Filed">
-              <DateText iso={facts.request.filedAt} withTime /> by {facts.request.filedBy}
+              <DateText iso={facts.request.filedAt} withTime />
+              <span className="deletion-cert__by">by {facts.request.filedBy}</span>
             </CertFact>
             <CertFact label="Approved">
-              <DateText iso={facts.request.approvedAt} withTime /> by {facts.request.approvedBy}
+              <DateText iso={facts.request.approvedAt} withTime />
+              <span className="deletion-cert__by">by {facts.request.approvedBy}</span>
             </CertFact>
             <CertFact label="Executed">
-              <DateText iso={facts.execution.startedAt} withTime /> by {facts.execution.executedBy}
-              {facts.execution.runs > 1 ? ` (${plural(facts.execution.runs, 'run')})` : ''}
+              <DateText iso={facts.execution.startedAt} withTime />
+              <span className="deletion-cert__by">
+                by {facts.execution.executedBy}
+                {facts.execution.runs > 1 ? ` (${plural(facts.execution.runs, 'run')})` : ''}
+              </span>
             </CertFact>
             <CertFact label="Completed">
               <DateText iso={facts.completedAt} withTime />

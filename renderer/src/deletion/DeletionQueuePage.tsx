@@ -91,7 +91,7 @@ export function DeletionQueuePage() {
             Deletion requests
           </h1>
           <p className="page-subtitle">
-            {load.state === 'ok' ? `${plural(load.total, 'request')}${filtered ? ' match' : ''} · ` : ''}A leaving customer's data is deleted within 30 days of its request, ending with a certificate of deletion.
+            {load.state === 'ok' ? `${plural(load.total, 'request')}${filtered ? (load.total === 1 ? ' matches' : ' match') : ''} · ` : ''}A leaving customer's data is deleted within 30 days of its request, ending with a certificate of deletion.
           </p>
         </div>
         {canFile(roles) ? (

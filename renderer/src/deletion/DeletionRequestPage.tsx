@@ -68,6 +68,8 @@ export function DeletionRequestPage({ requestId }: { requestId: string }) {
   const [actionError, setActionError] = useState<{ title: string; error: ErrorInfo } | null>(null);
   const [scheduling, setScheduling] = useState(false);
   const [focus] = useState(() => parseHash(window.location.hash).params.get('focus'));
+  // After completion the catalogue is anonymised; the certificate keeps the tenant's name.
+  const [certifiedName, setCertifiedName] = useState<string | null>(null);
 
   const liveRef = useRef(true);
   useEffect(() => {
@@ -160,9 +162,13 @@ export function DeletionRequestPage({ requestId }: { requestId: string }) {
   const now = useNow(1000, scheduled);
   const remaining = request && load.state === 'ok' ? remainingOf(request, load.readAt, now) : null;
 
+  // JobProgress reports the end once per mount; a job is announced once.
+  const announced = useRef(new Set<string>());
   const jobFinished = useCallback(
     (v: JobView) => {
       setJob((prev) => (prev && prev.jobId === v.id ? { ...prev, running: false } : prev));
+      if (announced.current.has(v.id)) return;
+      announced.current.add(v.id);
       if (v.state === 'succeeded') toasts.show('success', 'The deletion completed and was verified.', 'The certificate of deletion is ready to download.');
       void refresh();
     },
@@ -184,9 +190,11 @@ export function DeletionRequestPage({ requestId }: { requestId: string }) {
   }
 
   function done(action: Exclude<OfferedAction, 'execute' | 'schedule'>) {
-    return () => {
+    return (next: DeletionRequestView | null) => {
       setDialog(null);
-      toasts.show('success', DONE_TOAST[action]);
+      // Approving (or recording the export) schedules at once when nothing else is missing.
+      const scheduledNow = (action === 'approve' || action === 'recordFinalExport') && next?.status === 'scheduled';
+      toasts.show('success', scheduledNow ? `${DONE_TOAST[action].replace(/\.$/, '')} and scheduled: the grace period has started.` : DONE_TOAST[action]);
       void refresh();
     };
   }
@@ -236,7 +244,7 @@ export function DeletionRequestPage({ requestId }: { requestId: string }) {
   const r = load.request;
   const offers = offeredActions(roles, factsOf(r, remaining, !!job?.running));
   const warning = dueWarning(r);
-  const who = tenantWords(r, tenant);
+  const who = r.status === 'completed' && certifiedName ? certifiedName : tenantWords(r, tenant);
   const showExecution = r.status === 'executing' || r.status === 'completed' || job !== null;
 
   return (
@@ -314,10 +322,11 @@ export function DeletionRequestPage({ requestId }: { requestId: string }) {
       </header>
 
       <div className="cards deletion-cards">
+        {/* What matters now comes first: the certificate once completed, the running deletion while executing. */}
         <RequestFacts r={r} />
         <DeletionTimeline items={load.timeline} />
-        {showExecution ? <ExecutionCard request={r} job={job} onJobFinished={jobFinished} onDismissJob={() => setJob(null)} /> : null}
-        {r.status === 'completed' && r.certificateId ? <CertificateCard certificateId={r.certificateId} focus={focus === 'certificate'} /> : null}
+        {showExecution ? <ExecutionCard first={r.status !== 'completed'} request={r} job={job} onJobFinished={jobFinished} onDismissJob={() => setJob(null)} /> : null}
+        {r.status === 'completed' && r.certificateId ? <CertificateCard certificateId={r.certificateId} focus={focus === 'certificate'} onFacts={(f) => setCertifiedName(f.tenant.name)} /> : null}
       </div>
 
       {dialog === 'approve' ? <ApproveDialog request={r} tenant={tenant} onClose={() => setDialog(null)} onDone={done('approve')} /> : null}
@@ -422,14 +431,16 @@ function RequestFacts({ r }: { r: DeletionRequestView }) {
           </span>
         </Fact>
         <Fact label="Requester">{r.requesterContact ?? <span className="muted">Removed at completion (kept on the certificate)</span>}</Fact>
-        <Fact label="Final export first">
+        <Fact label="Final export first" wide={r.finalExport !== null}>
           {!r.wantsFinalExport ? (
             'Not asked for'
           ) : r.finalExport ? (
             <>
-              Recorded <DateText iso={r.finalExport.recordedAt} withTime /> by {r.finalExport.recordedBy}
-              <span className="deletion-facts__sub">
-                job <span className="mono">{r.finalExport.jobId}</span> · <span className="mono">{r.finalExport.location}</span>
+              <span>
+                Recorded <DateText iso={r.finalExport.recordedAt} withTime /> by {r.finalExport.recordedBy}
+              </span>
+              <span className="deletion-facts__sub" data-testid="deletion-final-export">
+                Job <span className="mono">{r.finalExport.jobId}</span> · delivered to <span className="mono">{r.finalExport.location}</span>
               </span>
             </>
           ) : (
@@ -463,14 +474,17 @@ function RequestFacts({ r }: { r: DeletionRequestView }) {
           )}
         </Fact>
         <Fact label="Scheduled for">{r.scheduledFor ? <DateText iso={r.scheduledFor} withTime /> : <span className="muted">–</span>}</Fact>
-        <Fact label="Parameters hash" wide>
-          <span className="deletion-hash__row">
-            <code className="deletion-hash__value deletion-hash__value--small" data-testid="deletion-parameters-hash">
-              {r.parametersHash}
-            </code>
-            <CopyButton text={r.parametersHash} what="parameters hash" />
-          </span>
-        </Fact>
+        {r.status !== 'completed' ? (
+          // A completed request no longer holds the requester contact, so its hash would differ from the one approved.
+          <Fact label="Parameters hash" wide>
+            <span className="deletion-hash__row">
+              <code className="deletion-hash__value deletion-hash__value--small" data-testid="deletion-parameters-hash">
+                {r.parametersHash}
+              </code>
+              <CopyButton text={r.parametersHash} what="parameters hash" />
+            </span>
+          </Fact>
+        ) : null}
       </dl>
     </section>
   );

@@ -46,10 +46,16 @@ export function DeletionScope({ tenantId, tenant }: { tenantId: string; tenant: 
         </span>
       </li>
       <li>
-        <span className="deletion-scope__what">Every attachment</span>
+        <span className="deletion-scope__what">Every attachment, and every other object of the tenant</span>
         <span className="deletion-scope__detail">
-          {tenant ? `${plural(tenant.attachmentCount, 'file')}, ${formatBytes(tenant.attachmentBytes)}, and every other object under ` : 'every object under '}
-          {path(tenant?.storage.attachments) ?? <span className="mono">tenants/{tenantId}/</span>}
+          {tenant ? (
+            <>
+              {plural(tenant.attachmentCount, 'file')}, {formatBytes(tenant.attachmentBytes)} in {path(tenant.storage.attachments)}; everything under{' '}
+            </>
+          ) : (
+            'everything under '
+          )}
+          <span className="mono deletion-scope__path">tenants/{tenantId}/</span>
         </span>
       </li>
       <li>

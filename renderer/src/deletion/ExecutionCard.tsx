@@ -7,9 +7,9 @@
 import { JobProgress, type JobView } from '../jobs';
 import { DateText } from '../ui/DateText';
 import { ErrorMessage } from '../ui/ErrorMessage';
-import { formatBytes, formatCount, formatDateTime, plural } from '../ui/format';
+import { formatBytes, formatCount, formatDateTime, plural, utcTitle } from '../ui/format';
 import { locationLabel } from './certificate-facts';
-import { stepStates, type StepState } from './deletion-format';
+import { formatClock, stepStates, type StepState } from './deletion-format';
 import type { DeletionRequestView } from './deletion-types';
 
 const STEP_MARK: Record<StepState, string> = { done: '✓', running: '', pending: '', failed: '!' };
@@ -20,7 +20,10 @@ export function ExecutionCard({
   job,
   onJobFinished,
   onDismissJob,
+  first,
 }: {
+  /** Shown before the request's facts while the deletion runs (CSS order: the card keeps its place in the tree). */
+  first: boolean;
   request: DeletionRequestView;
   job: { jobId: string; phase: string | null; running: boolean } | null;
   onJobFinished: (v: JobView) => void;
@@ -32,7 +35,7 @@ export function ExecutionCard({
   const totals = journal ? Object.entries(journal.totals) : [];
 
   return (
-    <section className="card card--full deletion-execution" aria-label="Execution" data-testid="deletion-execution">
+    <section className={first ? 'card card--full deletion-execution deletion-execution--first' : 'card card--full deletion-execution'} aria-label="Execution" data-testid="deletion-execution">
       <header className="card__header">
         <h2 className="card__title">Execution</h2>
         <p className="card__subtitle">
@@ -70,7 +73,13 @@ export function ExecutionCard({
                 </span>
                 <span className="deletion-step__label">{s.label}</span>
                 <span className="deletion-step__when">
-                  {s.doneAt ? <DateText iso={s.doneAt} withTime /> : <span className="muted">{STEP_WORD[state]}</span>}
+                  {s.doneAt ? (
+                    <time dateTime={s.doneAt} title={`${formatDateTime(s.doneAt)} (${utcTitle(s.doneAt) ?? ''})`}>
+                      {formatClock(s.doneAt)}
+                    </time>
+                  ) : (
+                    <span className="muted">{STEP_WORD[state]}</span>
+                  )}
                 </span>
               </li>
             );

@@ -24,8 +24,10 @@ interface DialogProps {
 
 /** "Acme GmbH (acme-gmbh)", or the slug or ID when the name is not known. */
 export function tenantWords(request: DeletionRequestView, tenant: TenantDetail | null): string {
-  const slug = request.tenantSlug ?? tenant?.slug ?? null;
-  if (tenant && tenant.status !== 'deleted') return slug && slug !== tenant.name ? `${tenant.name} (${slug})` : tenant.name;
+  // A deleted tenant's catalogue entry is anonymised: its name and slug say nothing.
+  const live = tenant && tenant.status !== 'deleted' ? tenant : null;
+  const slug = request.tenantSlug ?? live?.slug ?? null;
+  if (live) return slug && slug !== live.name ? `${live.name} (${slug})` : live.name;
   return slug ?? request.tenantId;
 }
 

@@ -9,6 +9,7 @@ import {
   remainingNow,
   slugConfirmed,
   stepOfPhase,
+  formatClock,
   stepStates,
   transitionStates,
   transitionTitle,
@@ -130,12 +131,23 @@ describe('execution steps', () => {
   it('marks done steps, the one the job reports, and the rest pending', () => {
     expect(stepStates(done(2), { phase: '3/8 attachments', running: true }, false)).toEqual(['done', 'done', 'running', 'pending']);
   });
+  it('moves on to the next open step when the job last reported a step the journal shows done', () => {
+    expect(stepStates(done(2), { phase: '1/8 suspend', running: true }, false)).toEqual(['done', 'done', 'running', 'pending']);
+  });
   it('falls back to the first unfinished step while the job reports no step yet', () => {
     expect(stepStates(done(1), { phase: 'waiting', running: true }, false)).toEqual(['done', 'running', 'pending', 'pending']);
   });
   it('marks where a stopped run failed', () => {
     expect(stepStates(done(3), { phase: null, running: false }, true)).toEqual(['done', 'done', 'done', 'failed']);
     expect(stepStates(done(3), { phase: null, running: false }, false)).toEqual(['done', 'done', 'done', 'pending']);
+  });
+});
+
+describe('formatClock', () => {
+  it('shows seconds, in the given zone', () => {
+    expect(formatClock('2026-03-29T01:30:05.000Z', 'UTC')).toBe('01:30:05');
+    expect(formatClock('2026-03-29T01:30:05.000Z', 'Europe/Berlin')).toBe('03:30:05');
+    expect(formatClock('nonsense', 'UTC')).toBe('–');
   });
 });
 

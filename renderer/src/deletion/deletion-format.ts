@@ -176,14 +176,26 @@ export function stepStates(
   live: { phase: string | null; running: boolean },
   failed: boolean,
 ): StepState[] {
-  const current = live.running ? stepOfPhase(live.phase) : null;
   const firstOpen = steps.findIndex((s) => s.doneAt === null);
+  // The job's last event may name a step the journal already shows done: the next open one runs then.
+  const current = live.running ? stepOfPhase(live.phase) : null;
+  const reported = current === null ? -1 : steps.findIndex((s) => s.id === current && s.doneAt === null);
+  const running = live.running ? (reported >= 0 ? reported : firstOpen) : -1;
   return steps.map((s, i) => {
     if (s.doneAt !== null) return 'done';
-    if (current !== null ? s.id === current : live.running && i === firstOpen) return 'running';
+    if (i === running) return 'running';
     if (!live.running && failed && i === firstOpen) return 'failed';
     return 'pending';
   });
+}
+
+const CLOCK = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+
+/** "06:31:12" in local time: the journal's steps are seconds apart, so minutes would all read the same. */
+export function formatClock(iso: string, timeZone?: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '–';
+  return timeZone ? new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone }).format(d) : CLOCK.format(d);
 }
 
 // ---- the filing form -----------------------------------------------------------------------

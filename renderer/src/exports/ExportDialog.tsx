@@ -38,13 +38,28 @@ export interface StartedExport {
   jobId: string;
   profile: ExportProfile;
   destination: DestinationKind;
+  /** The folder written to, for a folder destination. */
+  folder: string | null;
   billing: 'free' | 'billable';
 }
 
-export function ExportDialog({ tenantId, tenantName, onClose, onStarted }: { tenantId: string; tenantName: string; onClose: () => void; onStarted: (s: StartedExport) => void }) {
+export function ExportDialog({
+  tenantId,
+  tenantName,
+  lastFolder,
+  onClose,
+  onStarted,
+}: {
+  tenantId: string;
+  tenantName: string;
+  /** The folder of the last export started from this panel: staff usually export to the same place again. */
+  lastFolder: string | null;
+  onClose: () => void;
+  onStarted: (s: StartedExport) => void;
+}) {
   const ids = useId();
-  const [form, setForm] = useState<ExportForm>(() => initialForm());
-  const [pathTouched, setPathTouched] = useState(false);
+  const [form, setForm] = useState<ExportForm>(() => initialForm(lastFolder ?? ''));
+  const [pathTouched, setPathTouched] = useState(lastFolder !== null);
   const [preview, setPreview] = useState<PreviewState>({ state: 'loading', last: null });
   const [previewAttempt, setPreviewAttempt] = useState(0);
   const [tried, setTried] = useState(false);
@@ -94,7 +109,7 @@ export function ExportDialog({ tenantId, tenantName, onClose, onStarted }: { ten
     setError(null);
     try {
       const { jobId, billing: charged } = await call('exports.start', toStartInput(tenantId, form, billing));
-      onStarted({ jobId, profile: form.profile, destination: form.destination, billing: charged.status });
+      onStarted({ jobId, profile: form.profile, destination: form.destination, folder: form.destination === 'folder' ? form.folderPath.trim() : null, billing: charged.status });
     } catch (err) {
       const info = toErrorInfo(err);
       setError(info);
@@ -257,7 +272,7 @@ export function ExportDialog({ tenantId, tenantName, onClose, onStarted }: { ten
               data-testid="export-billing-reference"
               value={form.billingReference}
               maxLength={BILLING_REFERENCE_MAX + 20}
-              placeholder="PO-2026-118"
+              placeholder="e.g. PO-2026-118"
               spellCheck={false}
               autoComplete="off"
               aria-invalid={!!visible.billingReference}

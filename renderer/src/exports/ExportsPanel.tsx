@@ -47,6 +47,7 @@ export function ExportsPanel({ tenantId, tenant }: { tenantId: string; tenant: E
   const [attempt, setAttempt] = useState(0);
   const [jobs, setJobs] = useState<PanelJob[]>([]);
   const [open, setOpen] = useState(false);
+  const [lastFolder, setLastFolder] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -92,7 +93,9 @@ export function ExportsPanel({ tenantId, tenant }: { tenantId: string; tenant: E
   const started = useCallback(
     (s: StartedExport) => {
       setOpen(false);
-      setJobs((prev) => [{ jobId: s.jobId, profile: s.profile, destination: s.destination, finishedAt: null }, ...prev]);
+      if (s.folder) setLastFolder(s.folder);
+      // Finished exports make way for the new one: their results stay in the ledger.
+      setJobs((prev) => [{ jobId: s.jobId, profile: s.profile, destination: s.destination, finishedAt: null }, ...prev.filter((j) => j.finishedAt === null)]);
       // The ledger row is written as the job begins: show it as running.
       setTimeout(reload, 600);
     },
@@ -173,7 +176,7 @@ export function ExportsPanel({ tenantId, tenant }: { tenantId: string; tenant: E
         {ledger ? <ExportLedger rows={ledger} /> : null}
       </section>
 
-      {open && tenant ? <ExportDialog tenantId={tenantId} tenantName={name} onClose={() => setOpen(false)} onStarted={started} /> : null}
+      {open && tenant ? <ExportDialog tenantId={tenantId} tenantName={name} lastFolder={lastFolder} onClose={() => setOpen(false)} onStarted={started} /> : null}
     </section>
   );
 }
