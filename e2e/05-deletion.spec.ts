@@ -5,7 +5,10 @@ test.describe.configure({ mode: 'serial' });
 const AMY = { email: 'amy.accounts@vendor.example', name: 'Amy Accounts', temp: 'Tmp#Beacon9rs', pw: 'Amy#Harvest2026' };
 
 test('file as an account manager, approve as an admin, fast-forward the grace period, execute, download the certificate', async ({ page, server }) => {
-  const t = server.controlPlane((db) => db.prepare(`SELECT id, slug FROM tenants WHERE id = 't-000010'`).get() as { id: string; slug: string });
+  // An active tenant without a legal hold, with a backup history (so snapshots are deleted too).
+  const t = server.controlPlane((db) =>
+    db.prepare(`SELECT id, slug FROM tenants WHERE status = 'active' AND legal_hold IS NULL AND id NOT IN ('t-000001', 't-000002') AND id IN (SELECT tenant_id FROM backup_snapshots) ORDER BY id LIMIT 1`).get() as { id: string; slug: string },
+  );
   await openConsole(page, server);
   await ensureSignedIn(page);
   await addStaff(page, AMY.email, AMY.name, ['account_manager'], AMY.temp);
@@ -59,6 +62,8 @@ test('file as an account manager, approve as an admin, fast-forward the grace pe
 
   const row = server.controlPlane((db) => db.prepare(`SELECT status, name FROM tenants WHERE id = ?`).get(t.id) as { status: string; name: string });
   expect(row.status).toBe('deleted');
+  const leftSnapshots = server.controlPlane((db) => (db.prepare(`SELECT count(*) AS n FROM backup_snapshots WHERE tenant_id = ?`).get(t.id) as { n: number }).n);
+  expect(leftSnapshots).toBe(0);
   const tomb = server.controlPlane((db) => db.prepare(`SELECT certificate_id FROM tenant_tombstones WHERE tenant_id = ?`).get(t.id) as { certificate_id: string } | undefined);
   expect(tomb?.certificate_id).toBeTruthy();
   void gotoTenants;

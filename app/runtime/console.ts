@@ -129,6 +129,17 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
     config: config.deletion,
     // Temporary copies of a tenant on this machine (restore sandboxes, verification folders).
     sandboxDirs: (tenantId) => [join(dataDir, 'sandboxes', tenantId)],
+    // Other features' control-plane rows about the tenant: the snapshot index (the
+    // objects are gone), verification results and holds; the export ledger keeps its
+    // billing facts but loses the package locations (they named the tenant).
+    controlPlaneScrubbers: [
+      async (trx, tenantId) => {
+        await trx.deleteFrom('backup_snapshots').where('tenant_id', '=', tenantId).execute();
+        await trx.deleteFrom('backup_verifications').where('tenant_id', '=', tenantId).execute();
+        await trx.deleteFrom('backup_holds').where('tenant_id', '=', tenantId).execute();
+        await trx.updateTable('export_ledger').set({ location: null }).where('tenant_id', '=', tenantId).execute();
+      },
+    ],
   });
 
   if ((options.seedDemo ?? true) && (await catalogue.count()) === 0 && config.demo.tenants > 0) {

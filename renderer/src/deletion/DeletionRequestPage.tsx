@@ -329,7 +329,18 @@ export function DeletionRequestPage({ requestId }: { requestId: string }) {
         {r.status === 'completed' && r.certificateId ? <CertificateCard certificateId={r.certificateId} focus={focus === 'certificate'} onFacts={(f) => setCertifiedName(f.tenant.name)} /> : null}
       </div>
 
-      {dialog === 'approve' ? <ApproveDialog request={r} tenant={tenant} onClose={() => setDialog(null)} onDone={done('approve')} /> : null}
+      {dialog === 'approve' ? (
+        <ApproveDialog
+          request={r}
+          tenant={tenant}
+          onClose={() => setDialog(null)}
+          onDone={done('approve')}
+          onReload={() => {
+            setDialog(null);
+            void refresh();
+          }}
+        />
+      ) : null}
       {dialog === 'cancel' ? <CancelDialog request={r} tenant={tenant} onClose={() => setDialog(null)} onDone={done('cancel')} /> : null}
       {dialog === 'hold' ? <HoldDialog request={r} tenant={tenant} onClose={() => setDialog(null)} onDone={done('hold')} /> : null}
       {dialog === 'release' ? <ReleaseDialog request={r} tenant={tenant} onClose={() => setDialog(null)} onDone={done('release')} /> : null}

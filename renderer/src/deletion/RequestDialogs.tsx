@@ -53,7 +53,7 @@ function useAction<T>(run: () => Promise<T>, onDone: (v: T) => void): { busy: bo
 
 // ---- approve ---------------------------------------------------------------------------
 
-export function ApproveDialog({ request, tenant, onClose, onDone }: DialogProps) {
+export function ApproveDialog({ request, tenant, onClose, onDone, onReload }: DialogProps & { onReload: () => void }) {
   const who = tenantWords(request, tenant);
   // The hash the page showed is the one approved: if the request changed since, the server refuses.
   const hash = request.parametersHash;
@@ -85,7 +85,16 @@ export function ApproveDialog({ request, tenant, onClose, onDone }: DialogProps)
           </p>
           <p className="field__help">If the request changes after you approve, the approval no longer applies and it must be approved again.</p>
         </div>
-        {act.error ? <ErrorMessage error={act.error} title="The request was not approved" /> : null}
+        {act.error ? (
+          <ErrorMessage error={act.error} title="The request was not approved">
+            {act.error.details?.reason === 'APPROVAL_MISMATCH' ? (
+              // The request changed since this page read it: approve only what is shown after a reload.
+              <button type="button" className="button button--small" onClick={onReload}>
+                Reload the request
+              </button>
+            ) : null}
+          </ErrorMessage>
+        ) : null}
         <div className="dialog-form__actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

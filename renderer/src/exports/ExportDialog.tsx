@@ -24,9 +24,7 @@ import {
   toStartInput,
   validateExportForm,
   type DestinationKind,
-  type ExportAudience,
   type ExportForm,
-  type ExportFormat,
   type ExportProfile,
 } from './export-format';
 
@@ -169,6 +167,31 @@ export function ExportDialog({
           </div>
         </fieldset>
 
+        <BillingNotice preview={preview} profile={form.profile} />
+
+        {billing === 'billable' ? (
+          <div className="field">
+            <label className="field__label" htmlFor={`${ids}-ref`}>
+              Billing reference
+            </label>
+            <input
+              ref={referenceRef}
+              id={`${ids}-ref`}
+              className="input mono"
+              data-testid="export-billing-reference"
+              value={form.billingReference}
+              maxLength={BILLING_REFERENCE_MAX + 20}
+              placeholder="e.g. PO-2026-118"
+              spellCheck={false}
+              autoComplete="off"
+              aria-invalid={!!visible.billingReference}
+              aria-required="true"
+              onChange={(e) => set('billingReference', e.target.value)}
+            />
+            {visible.billingReference ? <p className="field__error">{visible.billingReference}</p> : <p className="field__help">The order or invoice number agreed with the customer; it goes into the ledger and the package.</p>}
+          </div>
+        ) : null}
+
         <fieldset className="export-form__group">
           <legend className="field__label">Formats</legend>
           <div className="export-inline">
@@ -179,7 +202,7 @@ export function ExportDialog({
               </span>
             </label>
             <label className="export-check">
-              <input type="checkbox" data-testid="export-format-xlsx" checked={form.formats.includes('xlsx')} onChange={(e) => set('formats', toggleFormat(form.formats, 'xlsx' as ExportFormat, e.target.checked))} />
+              <input type="checkbox" data-testid="export-format-xlsx" checked={form.formats.includes('xlsx')} onChange={(e) => set('formats', toggleFormat(form.formats, 'xlsx', e.target.checked))} />
               <span>
                 XLSX <span className="muted">({form.profile === 'basic' ? 'one workbook' : 'one workbook per list'})</span>
               </span>
@@ -195,7 +218,7 @@ export function ExportDialog({
               name={`${ids}-audience`}
               testId="export-audience-people"
               checked={form.audience === 'people'}
-              onChange={() => set('audience', 'people' as ExportAudience)}
+              onChange={() => set('audience', 'people')}
               title="For people (Excel-safe: formulas neutralised)"
               text="CSV cells starting with = + - @ get a leading ' so a spreadsheet never runs them; the README says so."
             />
@@ -203,7 +226,7 @@ export function ExportDialog({
               name={`${ids}-audience`}
               testId="export-audience-machine"
               checked={form.audience === 'machine'}
-              onChange={() => set('audience', 'machine' as ExportAudience)}
+              onChange={() => set('audience', 'machine')}
               title="For machine re-import"
               text="CSV cells exactly as stored, UTF-8 without BOM. Unsafe to open in a spreadsheet."
             />
@@ -257,31 +280,6 @@ export function ExportDialog({
             </p>
           ) : null}
         </fieldset>
-
-        <BillingNotice preview={preview} profile={form.profile} />
-
-        {billing === 'billable' ? (
-          <div className="field">
-            <label className="field__label" htmlFor={`${ids}-ref`}>
-              Billing reference
-            </label>
-            <input
-              ref={referenceRef}
-              id={`${ids}-ref`}
-              className="input mono"
-              data-testid="export-billing-reference"
-              value={form.billingReference}
-              maxLength={BILLING_REFERENCE_MAX + 20}
-              placeholder="e.g. PO-2026-118"
-              spellCheck={false}
-              autoComplete="off"
-              aria-invalid={!!visible.billingReference}
-              aria-required="true"
-              onChange={(e) => set('billingReference', e.target.value)}
-            />
-            {visible.billingReference ? <p className="field__error">{visible.billingReference}</p> : <p className="field__help">The order or invoice number agreed with the customer; it goes into the ledger and the package.</p>}
-          </div>
-        ) : null}
 
         {shown ? (
           <p className="export-form__estimate" data-testid="export-estimate">

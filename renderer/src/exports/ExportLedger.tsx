@@ -38,7 +38,9 @@ export function ExportLedger({ rows }: { rows: readonly ExportLedgerRow[] }) {
                   <span className="cell-stack__sub">{utcTitle(r.createdAt)?.slice(0, 16)} UTC</span>
                 </span>
               </td>
-              <td className="export-ledger__staff">{r.actor}</td>
+              <td className="export-ledger__staff">
+                <BreakableEmail text={r.actor} />
+              </td>
               <td>
                 <span className="cell-stack">
                   <span>{profileLabel(r.profile)}</span>
@@ -57,8 +59,11 @@ export function ExportLedger({ rows }: { rows: readonly ExportLedgerRow[] }) {
               </td>
               <td>
                 <span className="cell-stack">
-                  <span className={`export-state export-state--${r.state}`}>{ledgerStateLabel(r.state)}</span>
-                  {r.warnings > 0 ? <span className="cell-stack__sub">{r.warnings === 1 ? '1 warning' : `${formatCount(r.warnings)} warnings`}</span> : null}
+                  {/* The chip's colour says "with warnings"; the line beneath says how many. */}
+                  <span className={`export-state export-state--${r.state}`} title={ledgerStateLabel(r.state)}>
+                    {r.state === 'completed_with_warnings' ? 'Completed' : ledgerStateLabel(r.state)}
+                  </span>
+                  {r.warnings > 0 ? <span className="cell-stack__sub">with {r.warnings === 1 ? '1 warning' : `${formatCount(r.warnings)} warnings`}</span> : null}
                 </span>
               </td>
               <td className="numeric">{r.bytes > 0 ? formatBytes(r.bytes) : <span className="muted">–</span>}</td>
@@ -75,18 +80,16 @@ export function ExportLedger({ rows }: { rows: readonly ExportLedgerRow[] }) {
                 )}
               </td>
               <td className="export-ledger__location">
-                <span className="cell-stack">
-                  {r.location ? (
-                    <span className="export-ledger__copyable">
-                      <span className="mono export-ledger__path" title={r.location}>
-                        {r.location}
-                      </span>
-                      <CopyButton text={r.location} what="package location" />
-                    </span>
-                  ) : (
-                    <span className="muted">–</span>
-                  )}
+                {r.location ? (
+                  <span className="mono export-ledger__path" title={r.location}>
+                    {r.location}
+                  </span>
+                ) : (
+                  <span className="muted">–</span>
+                )}
+                <span className="export-ledger__where">
                   <span className="cell-stack__sub">{r.destination === 'objectStore' ? 'Object store' : r.destination === 'folder' ? 'Folder' : r.destination}</span>
+                  {r.location ? <CopyButton text={r.location} what="package location" /> : null}
                 </span>
               </td>
             </tr>
@@ -94,5 +97,18 @@ export function ExportLedger({ rows }: { rows: readonly ExportLedgerRow[] }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** "sam.support@vendor.example" may break after the @, never inside a word. */
+function BreakableEmail({ text }: { text: string }) {
+  const at = text.indexOf('@');
+  if (at < 0) return <>{text}</>;
+  return (
+    <>
+      {text.slice(0, at + 1)}
+      <wbr />
+      {text.slice(at + 1)}
+    </>
   );
 }
