@@ -2,11 +2,11 @@
  * The Electron shell: one window, the core in a utilityProcess, the contract
  * over one IPC channel. Thin on purpose: features live in app/, never here.
  */
-import { app, BrowserWindow, ipcMain, protocol, session, shell, dialog, utilityProcess, net } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, shell, dialog, utilityProcess, net, Notification } from 'electron';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { CALL_CHANNEL, EVENT_CHANNEL } from './ipc-channels';
+import { CALL_CHANNEL, EVENT_CHANNEL, HOST_PICK_FOLDER } from './ipc-channels';
 import { checkPayload, senderIsTrusted } from './ipc-guard';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, isAppUrl, isSafeExternalUrl } from './window-options';
 import { createSecureWindow } from './window.factory';
@@ -44,9 +44,14 @@ function startCore(): Promise<void> {
       pending.delete(msg.id);
     } else if (msg.kind === 'event') {
       for (const w of BrowserWindow.getAllWindows()) w.webContents.send(EVENT_CHANNEL, msg.event);
-      const e = msg.event as { type?: string; state?: string; done?: number; total?: number | null };
+      const e = msg.event as { type?: string; state?: string; kind?: string; done?: number; total?: number | null; message?: string };
       if (e.type === 'job' && mainWindow) {
         mainWindow.setProgressBar(e.state === 'running' && e.total ? Math.min(1, (e.done ?? 0) / e.total) : -1);
+        // A long job that ends while the user is elsewhere gets an OS notification.
+        if (e.state && e.state !== 'running' && !mainWindow.isFocused() && Notification.isSupported()) {
+          const what = e.kind ?? 'job';
+          new Notification({ title: `Custos: ${what} ${e.state}`, body: e.message ?? (e.state === 'succeeded' ? 'Finished.' : 'Open the console for details.') }).show();
+        }
       }
     }
   });
@@ -75,6 +80,15 @@ function registerIpc(): void {
     }
     const check = checkPayload(op, input);
     if (!check.ok) return { ok: false, error: { code: check.code, message: check.message } };
+    // Host features (CONVENTIONS.md §17) are answered here, never by the core: the
+    // native folder dialog for export destinations.
+    if (op === HOST_PICK_FOLDER) {
+      const owner = BrowserWindow.fromWebContents(event.sender);
+      const r = owner
+        ? await dialog.showOpenDialog(owner, { title: 'Choose the export destination', properties: ['openDirectory', 'createDirectory'] })
+        : await dialog.showOpenDialog({ title: 'Choose the export destination', properties: ['openDirectory', 'createDirectory'] });
+      return { ok: true, value: { path: r.canceled ? null : (r.filePaths[0] ?? null) } };
+    }
     const result = await callCore(event.sender.id, op, input);
     if (result.sessionToken !== undefined) {
       if (result.sessionToken) tokens.set(event.sender.id, result.sessionToken);

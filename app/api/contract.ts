@@ -689,6 +689,8 @@ export interface JobProgressEvent {
   bytesDone: number;
   bytesTotal: number | null;
   etaSeconds: number | null;
+  /** What is being worked on now (a list name, a snapshot ID); never customer data. */
+  item?: string;
   message?: string;
 }
 export interface SessionEndedEvent {

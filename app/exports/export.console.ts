@@ -37,8 +37,11 @@ export const EXPORT_LINK_SECONDS = 7 * 24 * 3600;
 export class ExportConsole {
   constructor(private readonly s: ExportServices) {}
 
+  /** The suggested destination; created on first use so the suggestion always works. */
   defaultFolder(): string {
-    return join(this.s.dataDir, 'exports');
+    const dir = join(this.s.dataDir, 'exports');
+    mkdirSync(dir, { recursive: true });
+    return dir;
   }
 
   billing(record: TenantRecord, profile: ExportProfile): ExportBilling {

@@ -51,6 +51,7 @@ export interface JobSpec<T> {
 }
 
 interface Live {
+  item?: string;
   controller: AbortController;
   startedAt: number;
   phaseStartedAt: number;
@@ -214,6 +215,7 @@ export class JobRunner {
     const v = live.view;
     if (p.phase !== v.phase) live.phaseStartedAt = Date.now();
     v.phase = p.phase;
+    if (p.item !== undefined) live.item = p.item;
     v.done = p.done;
     v.total = p.total;
     if (p.bytesDone !== undefined) v.bytesDone = p.bytesDone;
@@ -248,6 +250,7 @@ export class JobRunner {
       bytesDone: v.bytesDone,
       bytesTotal: v.bytesTotal,
       etaSeconds: v.etaSeconds,
+      ...(live.item ? { item: live.item } : {}),
       ...(v.error ? { message: v.error.message } : {}),
     };
     this.events.emit('event', event);

@@ -94,6 +94,21 @@ function bridge(): CustosBridge | null {
   return c && typeof c.call === 'function' && typeof c.on === 'function' ? c : null;
 }
 
+/**
+ * The native folder dialog, answered by the Electron shell itself (a host feature,
+ * not a contract operation). Null under the web host: type the path instead.
+ */
+export function canPickFolder(): boolean {
+  return bridge() !== null;
+}
+
+export async function pickFolder(): Promise<string | null> {
+  const b = bridge();
+  if (!b) return null;
+  const env = (await b.call('host.pickFolder', {})) as { ok: boolean; value?: { path: string | null } };
+  return env.ok ? (env.value?.path ?? null) : null;
+}
+
 const UNREACHABLE: ErrorInfo = {
   code: 'CORE_UNREACHABLE',
   message: 'The console could not reach its core.',

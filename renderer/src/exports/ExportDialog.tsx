@@ -10,7 +10,7 @@
  * take a path, checked by the server before the job starts.
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { call, toErrorInfo, type ErrorInfo, type OpOutput } from '../api/client';
+import { call, toErrorInfo, type ErrorInfo, type OpOutput, canPickFolder, pickFolder } from '../api/client';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { ModalDialog } from '../ui/ModalDialog';
 import { Spinner } from '../ui/Spinner';
@@ -260,6 +260,24 @@ export function ExportDialog({
                 set('folderPath', e.target.value);
               }}
             />
+            {canPickFolder() ? (
+              <button
+                type="button"
+                className="button"
+                data-testid="export-folder-choose"
+                disabled={form.destination !== 'folder'}
+                onClick={() =>
+                  void pickFolder().then((p) => {
+                    if (p) {
+                      setPathTouched(true);
+                      set('folderPath', p);
+                    }
+                  })
+                }
+              >
+                Choose…
+              </button>
+            ) : null}
             {visible.folderPath ? (
               <p className="field__error">{visible.folderPath}</p>
             ) : (
