@@ -1,27 +1,9 @@
 /**
- * Save the certificate from the renderer: a Blob, an object URL and <a download>, as
- * audit/download.ts does for CSV (the CSP does not govern downloads; under Electron the
- * session's download handling asks where to save). Bytes, not text: the PDF is binary.
+ * Save the certificate (PDF bytes and its JSON twin) through ui/save-file.
  */
 import { base64ToBytes, certificateFileName } from './certificate-facts';
 import type { DeletionCertificateView } from './deletion-types';
-
-function saveBlob(fileName: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.rel = 'noopener';
-  a.className = 'visually-hidden';
-  document.body.appendChild(a);
-  try {
-    a.click();
-  } finally {
-    a.remove();
-    // The download has started reading the Blob by now; keep it briefly for slow disks.
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  }
-}
+import { saveBlob } from '../ui/save-file';
 
 export function downloadCertificatePdf(c: DeletionCertificateView): void {
   saveBlob(certificateFileName(c.certificateId, 'pdf'), new Blob([base64ToBytes(c.pdfBase64)], { type: 'application/pdf' }));
