@@ -30,6 +30,26 @@ import {
   deletionCertificateOutputSchema,
   deletionTombstoneOutputSchema,
 } from '../deletion/deletion.contract';
+import {
+  auditSafeRestoreInput,
+  restorePlanInputSchema,
+  restorePlanOutputSchema,
+  restoreTenantInputSchema,
+  restoreOpenSandboxInputSchema,
+  restoreSandboxInputSchema,
+  restoreSandboxRecordsInputSchema,
+  restorePreviewSelectionInputSchema,
+  restoreRequestInputSchema,
+  restoreRequestIdInputSchema,
+  restoreRunInputSchema,
+  restoreCancelInputSchema,
+  restoreRollbackInputSchema,
+  restoreListInputSchema,
+  sandboxViewSchema,
+  entityComparisonSchema,
+  selectionPlanViewSchema,
+  restoreRequestViewSchema,
+} from '../restore/restore.contract';
 
 export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   summary: string;
@@ -666,6 +686,29 @@ export const contract = {
   'deletion.execute': op({ summary: "Permanently delete all of a tenant's data (type the tenant slug to confirm).", input: deletionExecuteInputSchema, output: deletionExecuteOutputSchema, access: ['account_manager', 'admin'], audited: true, system: true }),
   'deletion.certificate': op({ summary: 'The certificate of deletion (PDF and JSON).', input: deletionCertificateInputSchema, output: deletionCertificateOutputSchema, access: ['account_manager', 'admin'], audited: true }),
   'deletion.tombstone': op({ summary: "A deleted tenant's tombstone.", input: deletionTombstoneInputSchema, output: deletionTombstoneOutputSchema, access: DIRECTORY_ROLES, audited: false }),
+
+  // ---- restore (issue 6) ----
+  'restore.plan': op({ summary: "Find the snapshot that holds a tenant's data as of a day.", input: restorePlanInputSchema, output: restorePlanOutputSchema, access: ['support', 'technical', 'admin'], audited: false }),
+  'restore.sandboxes': op({ summary: "A tenant's open restore sandboxes.", input: restoreTenantInputSchema, output: z.array(sandboxViewSchema), access: ['technical', 'admin'], audited: false }),
+  'restore.openSandbox': op({ summary: 'Restore a snapshot into a read-only sandbox (download, verify, open).', input: restoreOpenSandboxInputSchema, output: z.object({ jobId: z.string(), sandboxId: z.string() }), access: CONTENT_ROLES, audited: true, requiresGrant: true }),
+  'restore.closeSandbox': op({ summary: 'Close a sandbox and delete its copy of the tenant database.', input: restoreSandboxInputSchema, output: ok, access: ['technical', 'admin'], audited: true }),
+  'restore.compare': op({ summary: 'Compare a sandbox with the live database, per entity.', input: restoreSandboxInputSchema, output: z.array(entityComparisonSchema), access: CONTENT_ROLES, audited: true, requiresGrant: true }),
+  'restore.sandboxRecords': op({
+    summary: "Browse a sandbox's records (all, or only those deleted since, created since, or changed).",
+    input: restoreSandboxRecordsInputSchema,
+    output: z.object({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.unknown())), changedColumns: z.record(z.string(), z.array(z.string())), nextAfterId: z.number().int().nullable() }),
+    access: CONTENT_ROLES,
+    audited: true,
+    requiresGrant: true,
+  }),
+  'restore.previewSelection': op({ summary: 'What a selective restore would insert: the selection closed over references, conflicts and refusals.', input: restorePreviewSelectionInputSchema, output: selectionPlanViewSchema, access: CONTENT_ROLES, audited: true, requiresGrant: true }),
+  'restore.request': op({ summary: 'Request a live or selective restore (needs a second staff member\'s approval).', input: restoreRequestInputSchema, output: restoreRequestViewSchema, access: ['support', 'technical'], audited: true, auditInput: auditSafeRestoreInput }),
+  'restore.approve': op({ summary: 'Approve a restore request (technical or admin, not the requester).', input: restoreRequestIdInputSchema, output: restoreRequestViewSchema, access: ['technical', 'admin'], audited: true }),
+  'restore.cancel': op({ summary: 'Cancel a restore request before it runs.', input: restoreCancelInputSchema, output: restoreRequestViewSchema, access: ['support', 'technical', 'admin'], audited: true, auditInput: auditSafeRestoreInput }),
+  'restore.run': op({ summary: 'Run an approved restore (safety snapshot, atomic swap, verification); a failed one resumes.', input: restoreRunInputSchema, output: jobStarted, access: CONTENT_ROLES, audited: true, requiresGrant: true }),
+  'restore.rollback': op({ summary: 'Roll a completed restore back to its safety snapshot (within the rollback period).', input: restoreRollbackInputSchema, output: z.object({ jobId: z.string(), requestId: z.string() }), access: CONTENT_ROLES, audited: true, requiresGrant: true, auditInput: auditSafeRestoreInput }),
+  'restore.list': op({ summary: 'Restore requests, for a tenant or all.', input: restoreListInputSchema, output: z.array(restoreRequestViewSchema), access: ['support', 'technical', 'admin'], audited: false }),
+  'restore.get': op({ summary: 'One restore request with its steps and result.', input: restoreRequestIdInputSchema, output: restoreRequestViewSchema, access: ['support', 'technical', 'admin'], audited: false }),
 } satisfies Record<string, OperationDef>;
 
 export type Contract = typeof contract;

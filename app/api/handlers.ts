@@ -15,6 +15,7 @@ import { jobHandlers } from '../jobs/jobs.handlers';
 import { backupHandlers } from '../backups/backups.handlers';
 import { deletionHandlers } from '../deletion/deletion.handlers';
 import { exportHandlers } from '../exports/exports.handlers';
+import { restoreHandlers } from '../restore/restore.handlers';
 
 export function sessionInfo(s: { staff: StaffView; idleExpiresAt: string }) {
   return { staff: s.staff, expiresAt: s.idleExpiresAt };
@@ -39,5 +40,6 @@ export function createHandlers(s: ConsoleServices): Handlers {
     ...backupHandlers(s),
     ...deletionHandlers(s),
     ...exportHandlers(s),
+    ...restoreHandlers(s),
   };
 }

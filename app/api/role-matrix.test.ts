@@ -58,6 +58,20 @@ const MATRIX: Record<OpName, 'public' | 'signed-in' | Role[]> = {
   'deletion.execute': ['account_manager', 'admin'],
   'deletion.certificate': ['account_manager', 'admin'],
   'deletion.tombstone': ['support', 'technical', 'account_manager', 'admin'],
+  'restore.plan': ['support', 'technical', 'admin'],
+  'restore.sandboxes': ['technical', 'admin'],
+  'restore.openSandbox': ['technical'],
+  'restore.closeSandbox': ['technical', 'admin'],
+  'restore.compare': ['technical'],
+  'restore.sandboxRecords': ['technical'],
+  'restore.previewSelection': ['technical'],
+  'restore.request': ['support', 'technical'],
+  'restore.approve': ['technical', 'admin'],
+  'restore.cancel': ['support', 'technical', 'admin'],
+  'restore.run': ['technical'],
+  'restore.rollback': ['technical'],
+  'restore.list': ['support', 'technical', 'admin'],
+  'restore.get': ['support', 'technical', 'admin'],
 };
 
 /** A valid input for each operation, so refusals can only come from the role check. */
@@ -112,6 +126,20 @@ const SAMPLE: Record<OpName, unknown> = {
   'deletion.execute': { requestId: 'dr-none', confirmSlug: 'tenant-000404' },
   'deletion.certificate': { id: 'none' },
   'deletion.tombstone': { tenantId: 't-000404' },
+  'restore.plan': { tenantId: 't-000001', day: '2026-01-01' },
+  'restore.sandboxes': { tenantId: 't-000001' },
+  'restore.openSandbox': { tenantId: 't-000001', snapshotId: '20260101T020000Z-abcdef' },
+  'restore.closeSandbox': { tenantId: 't-000001', sandboxId: 'sb-none' },
+  'restore.compare': { tenantId: 't-000001', sandboxId: 'sb-none' },
+  'restore.sandboxRecords': { tenantId: 't-000001', sandboxId: 'sb-none', entity: 'opportunities' },
+  'restore.previewSelection': { tenantId: 't-000001', sandboxId: 'sb-none', selection: [{ entity: 'opportunities', id: 1 }] },
+  'restore.request': { kind: 'live', tenantId: 't-000001', snapshotId: '20260101T020000Z-abcdef', ticket: 'SUP-1', reason: 'Deals deleted by mistake' },
+  'restore.approve': { requestId: 'r-none' },
+  'restore.cancel': { requestId: 'r-none', reason: 'Not needed' },
+  'restore.run': { tenantId: 't-000001', requestId: 'r-none' },
+  'restore.rollback': { tenantId: 't-000001', requestId: 'r-none', reason: 'Customer wants the old state' },
+  'restore.list': {},
+  'restore.get': { requestId: 'r-none' },
 };
 
 const SESSION_ENDING: OpName[] = ['session.signOut', 'session.signOutEverywhere'];

@@ -169,6 +169,69 @@ export interface BackupHoldsTable {
   released_at: string | null;
 }
 
+/** A restore request (issue 6); the status is RestoreStatus in app/restore/restore.types.ts. */
+export interface RestoreRequestsTable {
+  id: string;
+  tenant_id: string;
+  kind: string;
+  status: string;
+  snapshot_id: string;
+  snapshot_taken_at: string;
+  day: string | null;
+  ticket: string;
+  reason: string;
+  sandbox_id: string | null;
+  /** JSON RecordRef[] for a selective restore. */
+  selection: string | null;
+  /** JSON SelectionPlan (selective) computed when requested; the approval binds to its fingerprint. */
+  plan: string | null;
+  plan_fingerprint: string | null;
+  /** For a rollback: the request whose safety snapshot it restores. */
+  rollback_of: string | null;
+  requested_by: string;
+  requested_by_staff_id: string | null;
+  requested_at: string;
+  approved_by: string | null;
+  approved_by_staff_id: string | null;
+  approved_at: string | null;
+  cancelled_by: string | null;
+  cancelled_at: string | null;
+  cancel_reason: string | null;
+  job_id: string | null;
+  started_by: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  safety_snapshot_id: string | null;
+  rollback_until: string | null;
+  rolled_back_by: string | null;
+  journal: string | null;
+  result: string | null;
+  error: string | null;
+  updated_at: string;
+}
+
+/** A restored snapshot opened read-only for inspection; the file lives under <dataDir>/sandboxes/<tenant>/. */
+export interface RestoreSandboxesTable {
+  id: string;
+  tenant_id: string;
+  snapshot_id: string;
+  snapshot_taken_at: string;
+  /** 'opening' | 'ready' | 'failed' | 'removed' */
+  status: string;
+  /** Relative to the data folder. */
+  path: string;
+  bytes: number | string | null;
+  created_by: string;
+  created_by_staff_id: string | null;
+  grant_id: string | null;
+  ticket: string;
+  job_id: string | null;
+  created_at: string;
+  expires_at: string;
+  removed_at: string | null;
+  error: string | null;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -186,6 +249,8 @@ export interface ControlPlaneDatabase {
   backup_snapshots: BackupSnapshotsTable;
   backup_verifications: BackupVerificationsTable;
   backup_holds: BackupHoldsTable;
+  restore_requests: RestoreRequestsTable;
+  restore_sandboxes: RestoreSandboxesTable;
 }
 
 export type ControlPlaneDb = Kysely<ControlPlaneDatabase>;

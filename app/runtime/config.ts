@@ -46,6 +46,13 @@ export const consoleConfigSchema = z.object({
   clockOffsetDays: z.number().min(0).max(3650).default(0),
   /** Deletion requests (issue 7): grace period, approval validity, legal deadline. */
   deletion: deletionConfigSchema,
+  /** Restore (issue 6): how long a sandbox lives, how long a restore can be rolled back. */
+  restore: z
+    .object({
+      sandboxHours: z.number().min(0.01).max(24 * 30).default(24),
+      rollbackDays: z.number().min(0).max(365).default(7),
+    })
+    .default({ sandboxHours: 24, rollbackDays: 7 }),
 });
 export type ConsoleConfig = z.infer<typeof consoleConfigSchema>;
 

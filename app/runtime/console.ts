@@ -33,6 +33,7 @@ import { TenantCatalogue } from '../tenants/tenant-catalogue';
 import { readConfig, writeConfig, type ConsoleConfig } from './config';
 import { APP_VERSION } from './version';
 import { createLogger, type Logger } from './logger';
+import { RestoreService } from '../restore/restore.service';
 
 export interface ConsoleOptions {
   dataDir: string;
@@ -62,6 +63,7 @@ export interface ConsoleServices {
   backups: BackupService;
   deletion: DeletionService;
   exports: ExportConsole;
+  restore: RestoreService;
   events: EventEmitter<{ event: [ConsoleEvent] }>;
   log: Logger;
   appVersion: string;
@@ -125,6 +127,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
   const services = { dataDir, config, clock, controlPlane, objectStore, catalogue, tenantDbs, staff, audit, grants, jobs, events, log, appVersion: APP_VERSION } as ConsoleServices;
   services.backups = new BackupService(services);
   services.exports = new ExportConsole(services);
+  services.restore = new RestoreService(services, config.restore);
   services.deletion = createDeletionService(services, {
     config: config.deletion,
     // Temporary copies of a tenant on this machine (restore sandboxes, verification folders).
@@ -138,6 +141,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
         await trx.deleteFrom('backup_verifications').where('tenant_id', '=', tenantId).execute();
         await trx.deleteFrom('backup_holds').where('tenant_id', '=', tenantId).execute();
         await trx.updateTable('export_ledger').set({ location: null }).where('tenant_id', '=', tenantId).execute();
+        await RestoreService.scrub(trx, tenantId);
       },
     ],
   });
@@ -182,6 +186,11 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
   };
   const anchorTimer = setInterval(() => void anchor(), 5 * 60_000);
   anchorTimer.unref();
+  // Expired restore sandboxes are deleted (issue 6: default 24 h), at start and hourly.
+  const sweep = () => services.restore.sweep().catch((e: unknown) => log.warn('restore.sweep.failed', { error: (e as Error).message }));
+  await sweep();
+  const sweepTimer = setInterval(() => void sweep(), 60 * 60_000);
+  sweepTimer.unref();
 
   const dispatcher = new Dispatcher({
     staff,
@@ -201,6 +210,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
     },
     async close() {
       clearInterval(anchorTimer);
+      clearInterval(sweepTimer);
       jobs.close();
       await anchor();
       await tenantDbs.closeAll();

@@ -52,6 +52,11 @@ export class TenantDatabases {
     }
   }
 
+  /** Closes this process's handles on one tenant's database (before a restore swaps the file). */
+  async closeTenant(tenantId: string): Promise<void> {
+    for (const db of [...this.open]) if (db.tenantId === tenantId) await db.close();
+  }
+
   async closeAll(): Promise<void> {
     for (const db of [...this.open]) await db.close();
   }

@@ -6,6 +6,7 @@ import * as m0003 from './0003-jobs';
 import * as m0004 from './0004-exports';
 import * as m0005 from './0005-backups';
 import * as m0006 from './0006-deletion';
+import * as m0007 from './0007-restore';
 
 /** Numbered migrations, applied in order, each once (CONVENTIONS.md §16). */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -15,6 +16,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   [m0004.id]: m0004,
   [m0005.id]: m0005,
   [m0006.id]: m0006,
+  [m0007.id]: m0007,
 };
 
 /** Brings a control plane to the newest schema; kysely's Migrator keeps the log and the lock. */

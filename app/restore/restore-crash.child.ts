@@ -1,0 +1,83 @@
+/**
+ * Crash fixture (issue 6: "the swap interrupted at each journal step (simulate a
+ * crash by killing a child process) leaves the old or the new database intact and
+ * the rerun finishes"). Run as
+ *
+ *   node --import tsx app/restore/restore-crash.child.ts '<json args>'
+ *
+ * It runs the executor on a real tenant file against a real object store with a
+ * file journal, and SIGKILLs itself at the checkpoint named `killAt` — no cleanup,
+ * no flush, like a power cut. Exits 0 when the restore completed, 3 on an error.
+ */
+import { readFileSync } from 'node:fs';
+import { ManualClock } from '../shared/clock.port';
+import { writeFileAtomic } from '../shared/fs-atomic';
+import { noProgress } from '../shared/progress';
+import { LocalObjectStore } from '../storage/object-store/local.object-store';
+import { S3ObjectStore } from '../storage/object-store/s3.object-store';
+import type { ObjectStore } from '../storage/object-store/object-store.port';
+import { fileJournal } from './restore.journal';
+import { runRestore, type RestoreWork } from './restore.executor';
+
+export interface RestoreCrashArgs {
+  livePath: string;
+  tmpDir: string;
+  journalPath: string;
+  /** A JSON file standing in for the catalogue's tenant status. */
+  statusPath: string;
+  store: { kind: 'local'; dir: string } | { kind: 's3'; endpoint: string; bucket: string; prefix: string };
+  requestId: string;
+  tenantId: string;
+  work: RestoreWork;
+  now: string;
+  killAt: string | null;
+}
+
+async function main(): Promise<void> {
+  const args = JSON.parse(process.argv[2] ?? '{}') as RestoreCrashArgs;
+  const store: ObjectStore =
+    args.store.kind === 'local'
+      ? new LocalObjectStore({ dir: args.store.dir })
+      : await S3ObjectStore.open({
+          bucket: args.store.bucket,
+          region: 'eu-west-1',
+          endpoint: args.store.endpoint,
+          forcePathStyle: true,
+          prefix: args.store.prefix,
+          credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+        });
+  try {
+    const outcome = await runRestore(
+      args.work,
+      {
+        requestId: args.requestId,
+        tenantId: args.tenantId,
+        livePath: args.livePath,
+        objectStore: store,
+        clock: new ManualClock(new Date(args.now)),
+        tmpDir: args.tmpDir,
+        appVersion: 'crash-child',
+        journal: fileJournal(args.journalPath),
+        tenantStatus: async () => (JSON.parse(readFileSync(args.statusPath, 'utf8')) as { status: string }).status,
+        setTenantStatus: async (status) => writeFileAtomic(args.statusPath, JSON.stringify({ status })),
+        onSafetySnapshot: async () => {},
+        releaseHandles: async () => {},
+        checkpoint: (point) => {
+          if (point === args.killAt) process.kill(process.pid, 'SIGKILL');
+        },
+      },
+      { signal: new AbortController().signal, progress: noProgress },
+    );
+    process.stdout.write(JSON.stringify(outcome));
+  } finally {
+    await store.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(3);
+  },
+);
