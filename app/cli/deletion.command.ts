@@ -10,8 +10,7 @@ import type { ConsoleEvent } from '../api/contract';
 
 /**
  * `custos deletion …` — the same state machine and roles as the console. Staff act
- * through a session (CUSTOS_SESSION, from `custos login`… not yet: use the console
- * UI to file and approve); the OS user (`system:<os-user>@<host>`) may only
+ * through a session (CUSTOS_SESSION, from `eval "$(custos login --email …)"`); the OS user (`system:<os-user>@<host>`) may only
  * execute an already approved, scheduled request, and read status/certificates.
  */
 export function registerDeletionCommands(program: Command, env: CliEnv): void {

@@ -15,6 +15,8 @@ import { registerTenantCommands } from './tenants.command';
 import { registerBackupCommands } from './backup.command';
 import { registerDeletionCommands } from './deletion.command';
 import { registerExportCommands } from './export.command';
+import { registerRestoreCommands } from './restore.command';
+import { registerSessionCommands } from './session.command';
 
 export interface CliEnv {
   dataDir(): string;
@@ -51,6 +53,8 @@ export async function cliMain(argv: string[], out: NodeJS.WritableStream = proce
   registerBackupCommands(program, env);
   registerDeletionCommands(program, env);
   registerExportCommands(program, env);
+  registerRestoreCommands(program, env);
+  registerSessionCommands(program, env);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
