@@ -7,6 +7,7 @@
 import { benchFoundation } from './foundation.bench';
 import { benchSnapshot, benchCompliance } from '../app/backups/snapshot.bench';
 import { benchExport } from '../app/exports/export.bench';
+import { benchRestore } from '../app/restore/restore.bench';
 import { line } from './measure';
 
 const big = process.env.BENCH_SIZE === 'large';
@@ -19,6 +20,14 @@ const groups: Record<string, () => Promise<void>> = {
     line('snapshot', { db_mb: Math.round(r.dbBytes / 1048576), ours_s: r.ours_s, sqlite3_backup_gzip_s: r.reference_s, ratio_vs_reference: r.reference_s / r.ours_s, peak_rss_mb: Math.round(r.peakRssMb) });
     const c = benchCompliance({ tenants: 10_000, snapshotsPerTenant: 500 });
     line('compliance 10k x 500', { snapshots: c.snapshots, seconds: c.seconds, goal_s: 1 });
+  },
+  // Issue 6: live restore of a ~1 GB tenant (BENCH_SIZE=large; 200 MB otherwise) vs gunzip + sqlite3 integrity_check by hand.
+  restore: async () => {
+    const r = await benchRestore({ sizeMb: big ? 1024 : 200 });
+    line('restore live', { db_mb: r.dbMb, ours_s: r.liveRestoreSeconds, gunzip_sqlite3_check_s: r.referenceSeconds, ratio_vs_reference: r.ratio, peak_rss_mb: Math.round(r.peakRssMb), note: 'ours_includes_checksums+safety_snapshot+swap+verify' });
+    line('restore vs careful manual', { backup_gzip1_gunzip_check_s: r.carefulSeconds, ratio_vs_careful: r.carefulRatio });
+    line('restore compare', { db_mb: r.dbMb, seconds: r.compareSeconds, deleted_deals_found: r.onlySnapshotOpportunities });
+    line('restore selective 1000', { rows: r.selectiveRows, seconds: r.selectiveSeconds });
   },
   // Issue 4: 1M persons + 3M activities with BENCH_SIZE=large (100k + 300k otherwise).
   exports: async () => {

@@ -141,7 +141,8 @@ export async function runRestore(work: RestoreWork, deps: RestoreExecutorDeps, l
 
     // 3. Safety snapshot of the live database as it is now (issue 5's code path).
     await step('safety-snapshot', async () => {
-      const m = await takeSnapshot({ dbPath: deps.livePath, tenantId: deps.tenantId, objectStore: deps.objectStore, clock: deps.clock, tmpDir: deps.tmpDir, appVersion: deps.appVersion, signal, progress });
+      // gzip level 1: the tenant waits in "restoring" while this runs, and a safety copy is short-lived (held for the rollback period).
+      const m = await takeSnapshot({ dbPath: deps.livePath, tenantId: deps.tenantId, objectStore: deps.objectStore, clock: deps.clock, tmpDir: deps.tmpDir, appVersion: deps.appVersion, compressionLevel: 1, signal, progress });
       await deps.onSafetySnapshot(m);
       journal.safetySnapshotId = m.snapshotId;
     });

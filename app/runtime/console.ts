@@ -34,6 +34,7 @@ import { readConfig, writeConfig, type ConsoleConfig } from './config';
 import { APP_VERSION } from './version';
 import { createLogger, type Logger } from './logger';
 import { RestoreService } from '../restore/restore.service';
+import { deleteNewestDeals } from '../demo/mistaken-deletion';
 
 export interface ConsoleOptions {
   dataDir: string;
@@ -170,6 +171,15 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
         asOf: clock.now(),
         appVersion: APP_VERSION,
       });
+      // One history tenant gets a restore story: deals deleted by mistake since its newest snapshot.
+      const story = withHistory[2];
+      if (story) {
+        const newest = (await services.backups.snapshots(story.id)).at(-1);
+        if (newest) {
+          const deleted = deleteNewestDeals(tenantDbs.pathOf(story), 2, newest.takenAt);
+          log.info('demo.restore-story', { tenantId: story.id, opportunities: deleted });
+        }
+      }
       await controlPlane.db.insertInto('settings').values({ key: 'demo_seeded_at', value: clock.now().toISOString() }).execute();
       log.info('demo.seed.done', { tenants: records.length, snapshots, ms: Date.now() - started });
     }
