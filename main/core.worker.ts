@@ -14,8 +14,8 @@ const parentPort = (process as unknown as { parentPort: ParentPort }).parentPort
 let core: ConsoleCore | null = null;
 let opening: Promise<ConsoleCore> | null = null;
 
-function open(dataDir: string): Promise<ConsoleCore> {
-  opening ??= openConsole({ dataDir }).then((c) => {
+function open(dataDir: string, logDir: string | undefined): Promise<ConsoleCore> {
+  opening ??= openConsole({ dataDir, ...(logDir ? { logDir } : {}) }).then((c) => {
     core = c;
     c.onEvent((event) => parentPort.postMessage({ kind: 'event', event }));
     return c;
@@ -24,9 +24,9 @@ function open(dataDir: string): Promise<ConsoleCore> {
 }
 
 parentPort.on('message', (e) => {
-  const msg = e.data as { kind: 'open'; dataDir: string } | { kind: 'call'; id: number; ctx: CallContext; op: unknown; input: unknown } | { kind: 'close' };
+  const msg = e.data as { kind: 'open'; dataDir: string; logDir?: string } | { kind: 'call'; id: number; ctx: CallContext; op: unknown; input: unknown } | { kind: 'close' };
   if (msg.kind === 'open') {
-    open(msg.dataDir).then(
+    open(msg.dataDir, msg.logDir).then(
       () => parentPort.postMessage({ kind: 'ready' }),
       (err: Error & { code?: string; hint?: string }) => parentPort.postMessage({ kind: 'failed', message: err.message, hint: err.hint ?? null }),
     );

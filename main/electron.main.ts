@@ -12,6 +12,7 @@ import { APP_HOST, APP_ORIGIN, APP_SCHEME, isAppUrl, isSafeExternalUrl } from '.
 import { createSecureWindow } from './window.factory';
 import { CSP } from './web-host/csp';
 import { buildMenu } from './menu';
+import { parseWindowState, startUrl, viewToRemember, type WindowState } from './window-state';
 
 const here = __dirname; // bundled to CommonJS in dist/main
 const rendererDir = resolve(here, '..', 'renderer');
@@ -61,7 +62,8 @@ function startCore(): Promise<void> {
       if (msg.kind === 'failed') reject(new Error(`${msg.message}${msg.hint ? `\n${msg.hint}` : ''}`));
     };
     core!.on('message', onMsg);
-    core!.postMessage({ kind: 'open', dataDir: dataDir() });
+    // Logs go to the OS log folder, the one the menu's "Open logs folder" opens.
+    core!.postMessage({ kind: 'open', dataDir: dataDir(), logDir: app.getPath('logs') });
   });
 }
 
@@ -118,28 +120,20 @@ function hardenSession(): void {
   });
 }
 
-interface WindowState {
-  width: number;
-  height: number;
-  x?: number;
-  y?: number;
-  maximized?: boolean;
-}
 const stateFile = () => join(app.getPath('userData'), 'window-state.json');
 function loadWindowState(): WindowState {
   try {
-    const s = JSON.parse(readFileSync(stateFile(), 'utf8')) as WindowState;
-    if (s.width >= 600 && s.height >= 400) return s;
+    return parseWindowState(readFileSync(stateFile(), 'utf8'));
   } catch {
-    /* first start */
+    return parseWindowState(null); // first start
   }
-  return { width: 1280, height: 820 };
 }
 function saveWindowState(w: BrowserWindow): void {
   try {
     mkdirSync(app.getPath('userData'), { recursive: true });
     const b = w.getNormalBounds();
-    writeFileSync(stateFile(), JSON.stringify({ ...b, maximized: w.isMaximized() }));
+    const lastView = viewToRemember(w.webContents.getURL(), APP_ORIGIN);
+    writeFileSync(stateFile(), JSON.stringify({ ...b, maximized: w.isMaximized(), ...(lastView ? { lastView } : {}) }));
   } catch {
     /* not worth failing over */
   }
@@ -170,7 +164,7 @@ export function createMainWindow(): BrowserWindow {
     return { action: 'deny' };
   });
   w.webContents.on('destroyed', () => tokens.delete(w.webContents.id));
-  void w.loadURL(`${APP_ORIGIN}/index.html`);
+  void w.loadURL(startUrl(APP_ORIGIN, state));
   return w;
 }
 

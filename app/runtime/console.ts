@@ -47,6 +47,8 @@ export interface ConsoleOptions {
   /** Demo fleet size override for first start. */
   demo?: Partial<ConsoleConfig['demo']>;
   log?: Logger;
+  /** Where the log files go (the desktop app passes the OS log folder); default <dataDir>/logs. */
+  logDir?: string;
 }
 
 export interface ConsoleServices {
@@ -91,7 +93,7 @@ function ensureDataDir(dir: string): void {
 export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore> {
   const dataDir = resolve(options.dataDir);
   ensureDataDir(dataDir);
-  const log = options.log ?? createLogger(join(dataDir, 'logs'));
+  const log = options.log ?? createLogger(options.logDir ?? join(dataDir, 'logs'));
   const { config, existed } = readConfig(dataDir);
   if (options.demo) config.demo = { ...config.demo, ...options.demo };
   if (!existed) writeConfig(dataDir, config);
