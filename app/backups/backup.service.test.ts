@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { consoleFixture, type ConsoleFixture } from '../testing/console-fixture';
-import { snapshotKeys } from './index';
+import { consoleFixture, TENANT_ENGINES, type ConsoleFixture } from '../testing/console-fixture';
+import { readSnapshotManifest, restoreSnapshotToFile, snapshotKeys } from './index';
 import type { CallContext } from '../api/dispatcher';
+import { ENTITY_ORDER } from '../schema';
+import { SqliteTenantDatabase } from '../storage/sqlite';
+import type { TenantDatabase } from '../storage/sqlite/tenant-database.port';
+import { noProgress } from '../shared/progress';
 
 async function value<T>(p: Promise<{ envelope: { ok: boolean; value?: unknown; error?: { code: string } } }>): Promise<T> {
   const r = await p;
@@ -11,13 +16,24 @@ async function value<T>(p: Promise<{ envelope: { ok: boolean; value?: unknown; e
   return r.envelope.value as T;
 }
 
-describe('backups through the dispatcher, on real SQLite files and the local object store', () => {
+/** Every row of every list, in id order, as the adapter reads it. */
+async function allRows(db: TenantDatabase): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const e of ENTITY_ORDER) {
+    const rows: unknown[] = [];
+    for await (const r of db.stream(e)) rows.push(r);
+    out[e] = rows;
+  }
+  return out;
+}
+
+describe.each(TENANT_ENGINES)('backups through the dispatcher, tenants on %s, the local object store', (engine) => {
   let fx: ConsoleFixture;
   let tech: CallContext;
   let support: CallContext;
 
   beforeAll(async () => {
-    fx = await consoleFixture(['t-000001', 't-000002']);
+    fx = await consoleFixture(['t-000001', 't-000002'], { tenantEngine: engine });
     tech = await fx.as(['technical']);
     support = await fx.as(['support']);
   });
@@ -41,6 +57,37 @@ describe('backups through the dispatcher, on real SQLite files and the local obj
     expect(view.compliance.neverBackedUp).toBe(false);
     const t = await value<{ lastSnapshotAt: string | null }>(fx.core.dispatch(support, 'tenants.get', { tenantId: 't-000001' }));
     expect(t.lastSnapshotAt).toBeTruthy();
+
+    // The manifest names the engine the tenant was on; the snapshot restores to exactly the rows the live database holds.
+    const s = fx.core.services;
+    const manifest = await readSnapshotManifest(s.objectStore, 't-000001', view.snapshots[0]!.snapshotId);
+    expect(manifest.engine).toBe(engine);
+    expect(manifest.takenAt).toBe('2026-06-30T03:00:00.000Z');
+    const target = join(fx.dataDir, 'restored-t-000001.sqlite');
+    await restoreSnapshotToFile({ objectStore: s.objectStore, tenantId: 't-000001', snapshotId: manifest.snapshotId, targetPath: target, tmpDir: s.backups.tmpDir, signal: new AbortController().signal, progress: noProgress });
+    const restored = await SqliteTenantDatabase.open(target, 't-000001', { readonly: true });
+    try {
+      const record = await s.catalogue.get('t-000001');
+      const live = await s.tenantDbs.with(record, allRows);
+      expect(live.persons).toHaveLength(1);
+      expect(await allRows(restored)).toEqual(live);
+    } finally {
+      await restored.close();
+    }
+    // No temporary copy left behind (the PostgreSQL dump, the snapshot's work folder).
+    expect(readdirSync(s.backups.tmpDir).flatMap((d) => (d === 'tenant-copies' ? readdirSync(join(s.backups.tmpDir, d, 't-000001')) : [d]))).toEqual([]);
+  });
+
+  it.runIf(engine === 'postgres')('a PostgreSQL tenant whose database is gone: TENANT_DATABASE_MISSING, and no dump left behind', async () => {
+    const s = fx.core.services;
+    const r = await s.catalogue.get('t-000002');
+    const ghost = { ...r, dbLocation: fx.pg!.name('never_created') };
+    const job = s.backups.startSnapshotJob(ghost, { staffId: null, label: 'test', roles: ['system'], sessionId: null, transport: 'cli' });
+    const done = await waitJob(job.jobId);
+    expect(done.state).toBe('failed');
+    expect(JSON.stringify(done.error)).toContain('TENANT_DATABASE_MISSING');
+    const copies = join(s.backups.tmpDir, 'tenant-copies', 't-000002');
+    expect(existsSync(copies) ? readdirSync(copies) : []).toEqual([]);
   });
 
   it('a support user may not verify (technical role needed)', async () => {

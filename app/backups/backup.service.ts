@@ -55,19 +55,29 @@ export class BackupService {
     return dir;
   }
 
-  /** One snapshot of a tenant's live database, indexed, and the catalogue's "last snapshot" updated. */
+  /**
+   * One snapshot of a tenant's live database, indexed, and the catalogue's "last
+   * snapshot" updated. A SQLite tenant is copied with SQLite's online backup; a
+   * PostgreSQL tenant is first dumped into a temporary SQLite file (every table from
+   * one instant, issue 8) which is then uploaded in the same portable format, its
+   * manifest saying engine 'postgres'. The dump is removed whatever happens.
+   */
   async snapshotTenant(record: TenantRecord, work: LongWork): Promise<SnapshotManifest> {
     if (record.status === 'deleted') throw new CustosError('TENANT_DELETED', `Tenant ${record.id} was deleted; it has no database to back up.`, 'Nothing to do.');
-    if (record.dbEngine !== 'sqlite') throw new CustosError('CONFIG_INVALID', `Tenant ${record.id} is on PostgreSQL, which this version cannot snapshot.`, 'Use a console version with PostgreSQL support.');
-    const manifest = await takeSnapshot({
-      dbPath: this.s.tenantDbs.pathOf(record),
-      tenantId: record.id,
-      objectStore: this.s.objectStore,
-      clock: this.s.clock,
-      tmpDir: this.tmpDir,
-      appVersion: this.s.appVersion,
-      ...work,
-    });
+    const common = { tenantId: record.id, objectStore: this.s.objectStore, clock: this.s.clock, tmpDir: this.tmpDir, appVersion: this.s.appVersion, ...work };
+    let manifest: SnapshotManifest;
+    if (record.dbEngine === 'sqlite') {
+      manifest = await takeSnapshot({ ...common, dbPath: this.s.tenantDbs.pathOf(record) });
+    } else {
+      // Read before the dump's transaction starts: the snapshot holds everything committed before it.
+      const takenAt = this.s.clock.now();
+      const copy = await this.s.tenantDbs.sqliteCopy(record, { tmpDir: this.tmpDir, signal: work.signal, progress: (p) => work.progress({ ...p, phase: 'dump' }) });
+      try {
+        manifest = await takeSnapshot({ ...common, dbPath: copy.path, privateCopy: { engine: copy.engine, takenAt, copiedAt: this.s.clock.now() } });
+      } finally {
+        await copy.remove();
+      }
+    }
     await this.indexManifest(manifest);
     return manifest;
   }

@@ -58,6 +58,11 @@ describe('snapshot manifest, parsed at the boundary', () => {
     expect(parseSnapshotManifest(serializeSnapshotManifest(manifest), ids)).toEqual(manifest);
   });
 
+  it('says which engine the tenant was on: a PostgreSQL tenant is snapshotted into the same SQLite format (issue 8)', () => {
+    const pg = { ...manifest, engine: 'postgres' as const };
+    expect(parseSnapshotManifest(serializeSnapshotManifest(pg), ids)).toEqual(pg);
+  });
+
   it.each([
     ['empty', '', 'SNAPSHOT_INCOMPLETE'],
     ['cut off', serializeSnapshotManifest(manifest).slice(0, 120), 'SNAPSHOT_INCOMPLETE'],
@@ -65,7 +70,7 @@ describe('snapshot manifest, parsed at the boundary', () => {
     ['a JSON array', '[]', 'SNAPSHOT_CORRUPT'],
     ['a bad hash', JSON.stringify({ ...manifest, rawSha256: 'xyz' }), 'SNAPSHOT_CORRUPT'],
     ['negative counts', JSON.stringify({ ...manifest, rowCounts: { persons: -1 } }), 'SNAPSHOT_CORRUPT'],
-    ['another engine', JSON.stringify({ ...manifest, engine: 'postgres' }), 'SNAPSHOT_CORRUPT'],
+    ['an unknown engine', JSON.stringify({ ...manifest, engine: 'oracle' }), 'SNAPSHOT_CORRUPT'],
     ["another tenant's manifest", JSON.stringify({ ...manifest, tenantId: 't_2' }), 'SNAPSHOT_CORRUPT'],
     ['another snapshot', JSON.stringify({ ...manifest, snapshotId: '20260130T020000Z-a1b2c3' }), 'SNAPSHOT_CORRUPT'],
     ['a data key elsewhere', JSON.stringify({ ...manifest, dataKey: 'backups/t_2/x.db.gz' }), 'SNAPSHOT_CORRUPT'],

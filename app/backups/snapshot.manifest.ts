@@ -31,7 +31,12 @@ export const snapshotManifestSchema = z.object({
   takenAt: z.iso.datetime(),
   /** When the copy finished (it holds nothing committed after). */
   copiedAt: z.iso.datetime(),
-  engine: z.literal('sqlite'),
+  /**
+   * The engine the tenant lived on. The data is a SQLite file with the tenant schema
+   * either way (a PostgreSQL tenant is dumped into one), so verification, sandboxes
+   * and comparison read both alike; a restore needs to know where it goes back to.
+   */
+  engine: z.enum(['sqlite', 'postgres']),
   schemaVersion: z.number().int().nonnegative(),
   /** Rows per table of the copy, every table including schema_meta. */
   rowCounts: z.record(z.string().min(1).max(128), byteCount),

@@ -53,6 +53,15 @@ export interface TakeSnapshotOptions extends LongWork {
   pagesPerStep?: number;
   /** Restarts tolerated before the copy is done in one step (default 2). */
   restartsBeforeOneStep?: number;
+  /**
+   * `dbPath` is already a private, consistent copy of the tenant (a PostgreSQL tenant
+   * dumped to SQLite by the caller): it is checked and uploaded as it is, not copied
+   * again, and the manifest says which engine the tenant was on and when that copy
+   * was made (`takenAt` no later than the copy's snapshot began, `copiedAt` once it
+   * ended), so that it holds everything committed before takenAt and nothing after
+   * copiedAt. The caller owns and removes the file.
+   */
+  privateCopy?: { engine: SnapshotManifest['engine']; takenAt: Date; copiedAt: Date };
 }
 
 const DEFAULT_PAGES_PER_STEP = 1024;
@@ -74,19 +83,19 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<Snapsh
   }
   throwIfAborted(signal);
 
-  const started = clock.now();
+  const started = options.privateCopy?.takenAt ?? clock.now();
   const snapshotId = newSnapshotId(started);
   const dataKey = snapshotKeys.data(tenantId, snapshotId);
   const manifestKey = snapshotKeys.manifest(tenantId, snapshotId);
   const startedMs = Date.now();
 
   const work = await mkdtemp(path.join(options.tmpDir, `custos-snapshot-${tenantId}-`));
-  const copyPath = path.join(work, 'snapshot.db');
+  const copyPath = options.privateCopy ? dbPath : path.join(work, 'snapshot.db');
   let uploading = false;
   try {
-    // 1. copy
-    const restarts = await copyDatabase(dbPath, tenantId, copyPath, options);
-    const copiedAt = clock.now();
+    // 1. copy (a private copy made by the caller is already one instant of the tenant)
+    const restarts = options.privateCopy ? 0 : await copyDatabase(dbPath, tenantId, copyPath, options);
+    const copiedAt = options.privateCopy?.copiedAt ?? clock.now();
 
     // 2. check
     throwIfAborted(signal);
@@ -136,7 +145,7 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<Snapsh
       snapshotId,
       takenAt: started.toISOString(),
       copiedAt: copiedAt.toISOString(),
-      engine: 'sqlite',
+      engine: options.privateCopy?.engine ?? 'sqlite',
       schemaVersion: facts.schemaVersion,
       rowCounts: facts.rowCounts,
       rawBytes,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { consoleFixture, type ConsoleFixture } from '../testing/console-fixture';
+import { consoleFixture, fixtureDatabaseName, TENANT_ENGINES, type ConsoleFixture } from '../testing/console-fixture';
 import type { CallContext } from '../api/dispatcher';
 import { objectKeys } from '../storage/object-store/object-store.port';
 
@@ -17,12 +17,17 @@ const code = async (p: Promise<Env>) => {
 };
 
 /** Issue 7 end to end through the dispatcher: file → approve (another person) → grace → execute → certificate. */
-describe('deletion request through the contract', () => {
+describe.each(TENANT_ENGINES)('deletion request through the contract, tenants on %s', (engine) => {
   let fx: ConsoleFixture;
   let am: CallContext;
   let admin: CallContext;
+  /** Whether the tenant's database exists: its SQLite file, or its PostgreSQL database on the server. */
+  const databaseExists = async (tenantId: string): Promise<boolean> =>
+    engine === 'sqlite'
+      ? existsSync(join(fx.core.services.tenantDbs.dir, `${tenantId}.sqlite`))
+      : (await fx.core.services.tenantDbs.postgresAdmin()).databaseExists(fixtureDatabaseName(fx.pg!, tenantId));
   beforeAll(async () => {
-    fx = await consoleFixture(['t-000001', 't-000002']);
+    fx = await consoleFixture(['t-000001', 't-000002'], { tenantEngine: engine });
     am = await fx.as(['account_manager']);
     admin = fx.adminCtx;
     await fx.core.services.objectStore.put(objectKeys.attachment('t-000001', 1), 'bytes of a file');
@@ -34,6 +39,7 @@ describe('deletion request through the contract', () => {
       fx.core.dispatch(am, 'deletion.file', { tenantId: 't-000001', requestReference: 'CUST-77', receivedOn: '2026-06-29', requesterContact: 'Dana Privacy <dpo@customer.example>', reason: 'Contract ended', wantsFinalExport: false }),
     );
     expect(filed.status).toBe('filed');
+    expect(await databaseExists('t-000001')).toBe(true);
 
     // The requester's contact (personal data) never reaches the audit log.
     const trail = await fx.core.services.audit.query({ action: 'deletion.file' });
@@ -67,14 +73,14 @@ describe('deletion request through the contract', () => {
     expect(done.request.status).toBe('completed');
 
     // Nothing left: database file, objects under every prefix of the tenant.
-    expect(existsSync(join(fx.core.services.tenantDbs.dir, 't-000001.sqlite'))).toBe(false);
+    expect(await databaseExists('t-000001')).toBe(false);
     for (const prefix of [objectKeys.tenantRoot('t-000001'), objectKeys.backupsPrefix('t-000001'), objectKeys.exportsPrefix('t-000001')]) {
       const left: string[] = [];
       for await (const o of fx.core.services.objectStore.list(prefix)) left.push(o.key);
       expect(left, prefix).toEqual([]);
     }
     // The neighbour is untouched; the directory shows a tombstone, never the old name.
-    expect(existsSync(join(fx.core.services.tenantDbs.dir, 't-000002.sqlite'))).toBe(true);
+    expect(await databaseExists('t-000002')).toBe(true);
     const t = await val<{ status: string; name: string }>(fx.core.dispatch(am2, 'tenants.get', { tenantId: 't-000001' }));
     expect(t.status).toBe('deleted');
     expect(t.name).not.toContain('Tenant t-000001');
@@ -82,6 +88,13 @@ describe('deletion request through the contract', () => {
     const cert = await val<{ json: string; jsonSha256: string; pdfBase64: string }>(fx.core.dispatch(am2, 'deletion.certificate', { id: done.request.certificateId }));
     const { createHash } = await import('node:crypto');
     expect(createHash('sha256').update(cert.json).digest('hex')).toBe(cert.jsonSha256);
+    // The certificate names the database that was dropped, on its engine, and that it was verified gone.
+    const body = JSON.parse(cert.json) as { locations: { id: string; objects: number; bytes: number; description: string }[]; verification: { ok: boolean; checks: { location: string; remaining: number; target: string }[] } };
+    const where = engine === 'sqlite' ? 'sqlite t-000001.sqlite' : `postgres ${fixtureDatabaseName(fx.pg!, 't-000001')}`;
+    expect(body.locations.find((l) => l.id === 'database')).toMatchObject({ objects: 1, bytes: expect.any(Number) });
+    expect(body.locations.find((l) => l.id === 'database')!.bytes).toBeGreaterThan(0);
+    expect(body.verification.ok).toBe(true);
+    expect(body.verification.checks.find((c) => c.location === 'database')).toEqual({ location: 'database', remaining: 0, target: where });
     expect(Buffer.from(cert.pdfBase64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
     const tomb = await val<{ certificateId: string } | null>(fx.core.dispatch(am2, 'deletion.tombstone', { tenantId: 't-000001' }));
     expect(tomb?.certificateId).toBe(done.request.certificateId);

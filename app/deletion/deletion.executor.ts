@@ -505,7 +505,7 @@ class Run {
       execution: { startedAt: r.executingStartedAt ?? this.journal.startedAt, executedBy: r.executedBy ?? this.work.actor.label, runs: this.journal.runs },
       locations: [
         { id: 'sandboxes', description: this.journal.sandboxDirs.length ? `Folders on the console machine: ${this.journal.sandboxDirs.join(', ')}` : 'No sandbox or temporary folder was registered for this tenant.', ...totals('sandboxes') },
-        { id: 'database', description: `${this.ref.dbEngine} database ${this.ref.dbLocation} with its side files`, ...totals('database') },
+        { id: 'database', description: `${this.ref.dbEngine} database ${this.ref.dbLocation}${this.ref.dbEngine === 'sqlite' ? ' with its side files' : ' on the tenant database server'}`, ...totals('database') },
         { id: 'attachments', description: `${store} › ${objectKeys.tenantRoot(r.tenantId)}`, ...totals('attachments') },
         { id: 'backups', description: `${store} › ${objectKeys.backupsPrefix(r.tenantId)}`, ...totals('backups') },
         { id: 'exports', description: `${store} › ${objectKeys.exportsPrefix(r.tenantId)}`, ...totals('exports') },

@@ -111,12 +111,17 @@ export class ExportConsole {
           .execute();
         try {
           const auditHead = await this.s.audit.head();
-          const result = await this.s.tenantDbs.with(record, (db) =>
+          // One consistent view of the tenant: a SQLite tenant's file, or a PostgreSQL tenant
+          // dumped into a temporary SQLite file from one transaction (every list of the
+          // package from the same instant), deleted when the export ends.
+          const copyProgress = (p: { done: number; total: number | null; bytesDone?: number }) =>
+            work.progress({ phase: 'copy from PostgreSQL', done: p.done, total: p.total, ...(p.bytesDone !== undefined ? { bytesDone: p.bytesDone } : {}) });
+          const result = await this.s.tenantDbs.withConsistent(record, { tmpDir: join(this.s.dataDir, 'tmp'), signal: work.signal, progress: copyProgress }, (db) =>
             runExport({
               tenantId: record.id,
               tenantSlug: record.slug,
               tenantName: record.name,
-              // The SQLite fast path (batched raw rows) when the tenant is a SQLite file.
+              // The SQLite fast path (batched raw rows): the tenant's file or its dump.
               db: withSqliteRowBatches(db),
               objectStore: this.s.objectStore,
               profile: input.profile,

@@ -6,6 +6,18 @@ import { objectStoreConfigSchema } from '../storage/object-store';
 import { writeFileAtomic } from '../shared/fs-atomic';
 import { deletionConfigSchema } from '../deletion/deletion.config';
 
+/** Environment variable names only: a URL (with its password) never lives in custos.json. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const DEFAULT_TENANTS_PG_URL_ENV = 'CUSTOS_TENANTS_PG_URL';
+
+const tenantPostgresSchema = z
+  .object({
+    urlEnv: z.string().regex(ENV_NAME, 'must be the name of an environment variable, e.g. CUSTOS_TENANTS_PG_URL').default(DEFAULT_TENANTS_PG_URL_ENV),
+    // Refused with the fix rather than silently ignored: someone tried to put the URL (and its password) in the file.
+    url: z.never({ error: 'the PostgreSQL URL is never read from custos.json: set it in the environment variable named by urlEnv (default CUSTOS_TENANTS_PG_URL)' }).optional(),
+  })
+  .strict();
+
 /**
  * The data folder's `custos.json`, parsed at the boundary (CONVENTIONS.md §5).
  * Secrets never live here: S3 keys and database passwords come from the
@@ -19,7 +31,18 @@ export const consoleConfigSchema = z.object({
     ])
     .default({ engine: 'sqlite', path: 'control-plane.sqlite' }),
   tenantDatabases: z
-    .object({ engine: z.literal('sqlite'), dir: z.string().default('tenants') })
+    .object({
+      /** The embedded default: SQLite files in `dir`. Which engine a tenant is on is in its catalogue entry (dbEngine). */
+      engine: z.literal('sqlite').default('sqlite'),
+      dir: z.string().default('tenants'),
+      /**
+       * The PostgreSQL server of tenants whose catalogue entry says dbEngine 'postgres'
+       * (issue 8; one database per tenant, the entry's dbLocation is its name). The URL
+       * comes from the environment variable named here, never from this file; plain
+       * connections only to this machine, anything else TLS verify-full (tls.policy.ts).
+       */
+      postgres: tenantPostgresSchema.optional(),
+    })
     .default({ engine: 'sqlite', dir: 'tenants' }),
   objectStore: objectStoreConfigSchema.default({ kind: 'local', dir: 'objects' }),
   demo: z

@@ -15,7 +15,7 @@ import { GrantsService } from '../access/grants.service';
 import { JobRunner } from '../jobs/job-runner';
 import { BackupService } from '../backups/backup.service';
 import { seedBackupHistory } from '../backups/demo-history';
-import { createDeletionService, type DeletionService } from '../deletion';
+import { createDeletionService, EngineTenantDatabaseDropper, PostgresTenantDatabaseDropper, SqliteTenantDatabaseDropper, type DeletionService } from '../deletion';
 import { ExportConsole } from '../exports/export.console';
 import type { ControlPlane } from '../control-plane/control-plane.port';
 import { openSqliteControlPlane } from '../control-plane/sqlite.control-plane';
@@ -28,7 +28,7 @@ import { DEFAULT_IDENTITY, StaffService, type IdentityConfig } from '../staff/st
 import { PRODUCTION_KDF } from '../staff/password.hash';
 import { openObjectStore } from '../storage/object-store';
 import type { ObjectStore } from '../storage/object-store/object-store.port';
-import { TenantDatabases } from '../tenants/tenant-databases';
+import { TenantDatabases, tenantCopiesDir } from '../tenants/tenant-databases';
 import { TenantCatalogue } from '../tenants/tenant-catalogue';
 import { readConfig, writeConfig, type ConsoleConfig } from './config';
 import { APP_VERSION } from './version';
@@ -101,15 +101,20 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
   const clock = options.clock ?? new OffsetClock(systemClock, config.clockOffsetDays * 86_400_000);
   const at = (p: string) => (isAbsolute(p) ? p : join(dataDir, p));
 
+  const tenantsDir = at(config.tenantDatabases.dir);
+  mkdirSync(tenantsDir, { recursive: true });
+  // Tenants on PostgreSQL (issue 8): the server URL from the environment variable named in
+  // custos.json, checked against the transport policy before anything is opened; the server
+  // is connected on first use, so SQLite tenants stay usable while it is down.
+  const tenantsPg = config.tenantDatabases.postgres;
+  const tenantDbs = new TenantDatabases(tenantsDir, tenantsPg ? { postgres: { url: postgresUrlFromEnv(tenantsPg.urlEnv) } } : {});
+
   // Embedded default: one SQLite file. Hosted (issue 8): PostgreSQL, URL from the environment.
   const controlPlane =
     config.controlPlane.engine === 'sqlite'
       ? await openSqliteControlPlane(at(config.controlPlane.path))
       : await openPostgresControlPlane({ url: postgresUrlFromEnv(config.controlPlane.urlEnv) });
   const objectStore = await openObjectStore(config.objectStore.kind === 'local' ? { ...config.objectStore, dir: at(config.objectStore.dir) } : config.objectStore);
-  const tenantsDir = at(config.tenantDatabases.dir);
-  mkdirSync(tenantsDir, { recursive: true });
-  const tenantDbs = new TenantDatabases(tenantsDir);
   const catalogue = new TenantCatalogue(controlPlane.db, (r) => tenantDbs.describe(r), objectStore.location);
   const identity: IdentityConfig = {
     ...DEFAULT_IDENTITY,
@@ -133,8 +138,25 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
   services.restore = new RestoreService(services, config.restore);
   services.deletion = createDeletionService(services, {
     config: config.deletion,
-    // Temporary copies of a tenant on this machine (restore sandboxes, verification folders).
-    sandboxDirs: (tenantId) => [join(dataDir, 'sandboxes', tenantId)],
+    // Temporary copies of a tenant on this machine (restore sandboxes, verification folders,
+    // dumps of a PostgreSQL tenant for a snapshot or an export that a crash left behind).
+    sandboxDirs: (tenantId) => [join(dataDir, 'sandboxes', tenantId), tenantCopiesDir(join(dataDir, 'tmp'), tenantId)],
+    // Step 2, each tenant's database on the engine its catalogue entry names: a SQLite file,
+    // or DROP DATABASE on the tenant PostgreSQL server (connected on first use), verified gone.
+    dropper: new EngineTenantDatabaseDropper({
+      sqlite: new SqliteTenantDatabaseDropper(tenantsDir),
+      ...(tenantDbs.postgresConfigured
+        ? {
+            postgres: new PostgresTenantDatabaseDropper(
+              {
+                databaseExists: async (name) => (await tenantDbs.postgresAdmin()).databaseExists(name),
+                dropTenantDatabase: async (name) => (await tenantDbs.postgresAdmin()).dropTenantDatabase(name),
+              },
+              async (name) => (await (await tenantDbs.postgresAdmin()).databaseSizeBytes(name)) ?? 0,
+            ),
+          }
+        : {}),
+    }),
     // Other features' control-plane rows about the tenant: the snapshot index (the
     // objects are gone), verification results and holds; the export ledger keeps its
     // billing facts but loses the package locations (they named the tenant).
@@ -225,7 +247,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
       clearInterval(sweepTimer);
       jobs.close();
       await anchor();
-      await tenantDbs.closeAll();
+      await tenantDbs.close();
       await objectStore.close();
       await controlPlane.close();
       log.close();

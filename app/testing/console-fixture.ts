@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openConsole, type ConsoleCore } from '../runtime/console';
 import { tenantDdl } from '../schema';
@@ -7,6 +8,7 @@ import type { Role } from '../api/roles';
 import type { CallContext } from '../api/dispatcher';
 import type { TenantRecord } from '../control-plane/tenant-record';
 import { tempDir, TEST_KDF } from './temp-dir';
+import { startTestPostgres, type TestPostgres } from './postgres';
 
 export const FIXTURE_PASSWORD = 'Kestrel#Harbour42';
 
@@ -46,7 +48,27 @@ export const fixtureTenant = (id: string, over: Partial<TenantRecord> = {}): Ten
   ...over,
 });
 
+/** The environment variable the fixture's custos.json names for the tenant PostgreSQL server. */
+export const FIXTURE_TENANTS_PG_URL_ENV = 'CUSTOS_TEST_TENANTS_PG_URL';
+
+export type TenantEngine = TenantRecord['dbEngine'];
+export const TENANT_ENGINES: readonly TenantEngine[] = ['sqlite', 'postgres'];
+
+export interface ConsoleFixtureOptions {
+  /**
+   * Where the fixture's tenants live. 'postgres': a throwaway PostgreSQL server
+   * configuration (app/testing/postgres.ts, 127.0.0.1:5432) in custos.json
+   * (`tenantDatabases.postgres`), each tenant loaded into its own database.
+   */
+  tenantEngine?: TenantEngine;
+}
+
 export interface ConsoleFixture {
+  engine: TenantEngine;
+  /** The test PostgreSQL server (tenantEngine 'postgres' only; the fixture closes it). */
+  pg: TestPostgres | null;
+  /** Adds a tenant to the catalogue on the fixture's engine, with the data of a SQLite tenant file (which stays where it is). */
+  addTenant(record: TenantRecord, sqlitePath: string): Promise<TenantRecord>;
   core: ConsoleCore;
   clock: ManualClock;
   dataDir: string;
@@ -56,17 +78,53 @@ export interface ConsoleFixture {
   close(): Promise<void>;
 }
 
-export async function consoleFixture(tenantIds: string[] = ['t-000001']): Promise<ConsoleFixture> {
+/** The database name of a fixture tenant on the test server (under the run's prefix, dropped at close). */
+export function fixtureDatabaseName(pg: TestPostgres, tenantId: string): string {
+  return pg.name(tenantId.toLowerCase().replace(/[^a-z0-9]/g, '_'));
+}
+
+export async function consoleFixture(tenantIds: string[] = ['t-000001'], options: ConsoleFixtureOptions = {}): Promise<ConsoleFixture> {
+  const engine = options.tenantEngine ?? 'sqlite';
   const tmp = tempDir();
   const clock = new ManualClock(new Date('2026-06-30T03:00:00Z'));
-  const core = await openConsole({ dataDir: tmp.dir, clock, identity: { kdf: TEST_KDF }, seedDemo: false });
+  let pg: TestPostgres | null = null;
+  if (engine === 'postgres') {
+    pg = await startTestPostgres();
+    process.env[FIXTURE_TENANTS_PG_URL_ENV] = pg.serverUrl;
+    writeFileSync(join(tmp.dir, 'custos.json'), JSON.stringify({ tenantDatabases: { dir: 'tenants', postgres: { urlEnv: FIXTURE_TENANTS_PG_URL_ENV } } }));
+  }
+  let core: ConsoleCore;
+  try {
+    core = await openConsole({ dataDir: tmp.dir, clock, identity: { kdf: TEST_KDF }, seedDemo: false });
+  } catch (e) {
+    await pg?.close();
+    tmp.remove();
+    throw e;
+  }
   const s = core.services;
-  for (const id of tenantIds) makeTenantDb(join(s.tenantDbs.dir, `${id}.sqlite`));
-  await s.catalogue.upsertMany(tenantIds.map((id) => fixtureTenant(id)), clock.now());
+  const addTenant = async (record: TenantRecord, sqlitePath: string): Promise<TenantRecord> => {
+    let r = record;
+    if (engine === 'postgres') {
+      const name = fixtureDatabaseName(pg as TestPostgres, record.id);
+      await (await s.tenantDbs.postgresAdmin()).loadFromSqlite(sqlitePath, name, { tenantId: record.id });
+      r = { ...record, dbEngine: 'postgres', dbLocation: name };
+    }
+    await s.catalogue.upsertMany([r], clock.now());
+    return r;
+  };
+  for (const id of tenantIds) {
+    const path = join(s.tenantDbs.dir, `${id}.sqlite`);
+    makeTenantDb(path);
+    await addTenant(fixtureTenant(id), path);
+    if (engine === 'postgres') rmSync(path);
+  }
   const admin = await s.staff.createFirstAdmin({ email: 'root@vendor.example', displayName: 'Root', password: FIXTURE_PASSWORD });
   const adminSession = await s.staff.openSession(admin.id, 'http');
   let n = 0;
   return {
+    engine,
+    pg,
+    addTenant,
     core,
     clock,
     dataDir: tmp.dir,
@@ -78,8 +136,13 @@ export async function consoleFixture(tenantIds: string[] = ['t-000001']): Promis
       return { transport: 'http', sessionToken: token };
     },
     async close() {
-      await core.close();
-      tmp.remove();
+      try {
+        await core.close();
+      } finally {
+        await pg?.close();
+        if (pg) delete process.env[FIXTURE_TENANTS_PG_URL_ENV];
+        tmp.remove();
+      }
     },
   };
 }

@@ -153,6 +153,13 @@ export class PostgresTenantAdmin {
     return rows.length > 0;
   }
 
+  /** pg_database_size of a database of this server (bytes on disk), or null when it does not exist. */
+  async databaseSizeBytes(database: string): Promise<number | null> {
+    const name = assertDatabaseName(database);
+    const { rows } = await this.conn().query<{ n: number }>('SELECT pg_database_size(datname) AS n FROM pg_database WHERE datname = $1', [name]);
+    return rows[0]?.n ?? null;
+  }
+
   /** Opens a tenant database of this server (read-only by default). */
   openTenant(database: string, tenantId: string, options: PostgresOpenOptions = {}): Promise<PostgresTenantDatabase> {
     return PostgresTenantDatabase.open(this.server, database, tenantId, options);

@@ -62,6 +62,14 @@ const PHASE_LABEL: Record<string, string> = {
   download: 'Downloading',
   decompress: 'Decompressing',
   prune: 'Deleting pruned snapshots',
+  // A restore's journal steps (issue 6).
+  preflight: 'Checking the snapshot',
+  'mark-restoring': 'Marking the tenant "restoring"',
+  'safety-snapshot': 'Taking a safety snapshot',
+  swap: 'Putting the restored data in place',
+  verify: 'Verifying the live database',
+  files: 'Looking for missing files',
+  finish: 'Finishing',
   done: 'Done',
 };
 
@@ -88,6 +96,9 @@ const KIND_LABEL: Record<string, string> = {
   prune: 'Prune',
   export: 'Export',
   restore: 'Restore',
+  'restore-records': 'Selective restore',
+  'restore-rollback': 'Restore roll back',
+  sandbox: 'Restore sandbox',
   deletion: 'Deletion',
 };
 

@@ -15,6 +15,7 @@ import { directoryStore } from './directory-store';
 import { PlanBadge, StatusBadge } from './TenantBadges';
 import { TenantAccess } from '../access';
 import { BackupsPanel } from '../backups';
+import { RestorePanel } from '../restore';
 import { ExportsPanel } from '../exports';
 import { DeletionPanel } from '../deletion';
 
@@ -109,6 +110,7 @@ export function TenantPage({ tenantId }: { tenantId: string }) {
         <TenantAccess tenantId={tenantId} tenantName={detail.state === 'ok' ? detail.value.name : null} />
         <ExportsPanel tenantId={tenantId} tenant={detail.state === 'ok' ? detail.value : null} />
         <BackupsPanel tenantId={tenantId} tenant={detail.state === 'ok' ? detail.value : null} />
+        <RestorePanel tenantId={tenantId} tenant={detail.state === 'ok' ? detail.value : null} />
         <DeletionPanel tenantId={tenantId} tenant={detail.state === 'ok' ? detail.value : null} />
       </div>
     </section>
