@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CustosError } from '../shared/errors';
 import type { CliEnv } from './main';
 import type { ConsoleCore } from '../runtime/console';
-import { callOp, cliContext } from './cli-context';
+import { callOp } from './cli-context';
 import { TerminalProgress } from './terminal-progress';
 import type { ConsoleEvent, OpInput, OpName, OpOutput } from '../api/contract';
 import type { RestoreRequestView } from '../restore/restore.contract';
@@ -221,5 +221,4 @@ export function registerRestoreCommands(program: Command, env: CliEnv): void {
       for (const r of await callOp(core, 'restore.list', { ...(tenantId ? { tenantId } : {}), limit: 50 })) printRequest(r);
     });
 
-  void cliContext;
 }

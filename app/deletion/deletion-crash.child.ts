@@ -13,9 +13,7 @@ import { AuditLog } from '../audit/audit.service';
 import { openSqliteControlPlane } from '../control-plane/sqlite.control-plane';
 import { ManualClock } from '../shared/clock.port';
 import { noProgress } from '../shared/progress';
-import { LocalObjectStore } from '../storage/object-store/local.object-store';
-import { S3ObjectStore } from '../storage/object-store/s3.object-store';
-import type { ObjectStore } from '../storage/object-store/object-store.port';
+import { openTestStore, type TestStoreArg } from '../testing/store-arg';
 import { DEFAULT_DELETION_CONFIG } from './deletion.config';
 import { DeletionExecutor } from './deletion.executor';
 import { actors } from './deletion.fixture';
@@ -24,7 +22,7 @@ import { SqliteTenantDatabaseDropper } from './tenant-database.dropper';
 export interface CrashChildArgs {
   controlPlanePath: string;
   tenantsDir: string;
-  store: { kind: 'local'; dir: string } | { kind: 's3'; endpoint: string; bucket: string; prefix: string };
+  store: TestStoreArg;
   requestId: string;
   now: string;
   killAt: string;
@@ -35,17 +33,7 @@ async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as CrashChildArgs;
   const clock = new ManualClock(new Date(args.now));
   const cp = await openSqliteControlPlane(args.controlPlanePath);
-  const store: ObjectStore =
-    args.store.kind === 'local'
-      ? new LocalObjectStore({ dir: args.store.dir })
-      : await S3ObjectStore.open({
-          bucket: args.store.bucket,
-          region: 'eu-west-1',
-          endpoint: args.store.endpoint,
-          forcePathStyle: true,
-          prefix: args.store.prefix,
-          credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-        });
+  const store = await openTestStore(args.store);
   const audit = new AuditLog(cp, clock, 'crash-child');
   const executor = new DeletionExecutor({
     controlPlane: cp,

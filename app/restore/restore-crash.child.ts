@@ -13,9 +13,7 @@ import { readFileSync } from 'node:fs';
 import { ManualClock } from '../shared/clock.port';
 import { writeFileAtomic } from '../shared/fs-atomic';
 import { noProgress } from '../shared/progress';
-import { LocalObjectStore } from '../storage/object-store/local.object-store';
-import { S3ObjectStore } from '../storage/object-store/s3.object-store';
-import type { ObjectStore } from '../storage/object-store/object-store.port';
+import { openTestStore, type TestStoreArg } from '../testing/store-arg';
 import { fileJournal } from './restore.journal';
 import { runRestore, type RestoreWork } from './restore.executor';
 
@@ -25,7 +23,7 @@ export interface RestoreCrashArgs {
   journalPath: string;
   /** A JSON file standing in for the catalogue's tenant status. */
   statusPath: string;
-  store: { kind: 'local'; dir: string } | { kind: 's3'; endpoint: string; bucket: string; prefix: string };
+  store: TestStoreArg;
   requestId: string;
   tenantId: string;
   work: RestoreWork;
@@ -35,17 +33,7 @@ export interface RestoreCrashArgs {
 
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as RestoreCrashArgs;
-  const store: ObjectStore =
-    args.store.kind === 'local'
-      ? new LocalObjectStore({ dir: args.store.dir })
-      : await S3ObjectStore.open({
-          bucket: args.store.bucket,
-          region: 'eu-west-1',
-          endpoint: args.store.endpoint,
-          forcePathStyle: true,
-          prefix: args.store.prefix,
-          credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-        });
+  const store = await openTestStore(args.store);
   try {
     const outcome = await runRestore(
       args.work,

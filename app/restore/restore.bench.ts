@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -93,7 +93,6 @@ export async function benchRestore(options: { sizeMb: number }) {
       const r3 = spawnSync('sqlite3', [target, 'PRAGMA integrity_check'], { encoding: 'utf8' });
       if (r3.status !== 0) throw new Error(`sqlite3 failed: ${r3.stderr}`);
     });
-    void createReadStream;
     return {
       dbMb: Math.round(dbBytes / 1048576),
       liveRestoreSeconds: ours.seconds,

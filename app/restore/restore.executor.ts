@@ -188,18 +188,13 @@ export async function runRestore(work: RestoreWork, deps: RestoreExecutorDeps, l
     });
 
     // 6. Files whose objects are gone from storage (reported, not fatal: the rows are the customer's record of them).
-    let missing: MissingFile[] = [];
-    let missingCount = 0;
+    // The step is journaled (progress, resume point); the report itself is read again on a
+    // rerun that skips it, since it goes into the result either way.
+    let files: { sample: MissingFile[]; count: number } | null = null;
     await step('files', async () => {
-      const r = await missingFiles(deps.livePath, deps.objectStore, deps.tenantId, signal);
-      missing = r.sample;
-      missingCount = r.count;
+      files = await missingFiles(deps.livePath, deps.objectStore, deps.tenantId, signal);
     });
-    if (journal.steps.files && missing.length === 0 && missingCount === 0) {
-      const r = await missingFiles(deps.livePath, deps.objectStore, deps.tenantId, signal);
-      missing = r.sample;
-      missingCount = r.count;
-    }
+    const { sample: missing, count: missingCount } = files ?? (await missingFiles(deps.livePath, deps.objectStore, deps.tenantId, signal));
 
     // 7. Finish.
     await step('finish', async () => {

@@ -2,6 +2,7 @@ import type { ConsoleServices } from '../runtime/console';
 import type { Handlers } from '../api/dispatcher';
 import type { EntityName } from '../schema';
 import { planView } from './restore.service';
+import { browseCell } from '../shared/browse-cell';
 
 type RestoreOps =
   | 'restore.plan'
@@ -19,11 +20,8 @@ type RestoreOps =
   | 'restore.list'
   | 'restore.get';
 
-/** Cells over this length are cut in the sandbox view (it is a look, not an export). */
-const CELL_MAX = 2000;
-
 function cut(rows: Record<string, unknown>[]): Record<string, unknown>[] {
-  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && v.length > CELL_MAX ? `${v.slice(0, CELL_MAX)}… [${v.length} characters]` : (v ?? null)])));
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, browseCell(v)])));
 }
 
 export function restoreHandlers(s: ConsoleServices): Pick<Handlers, RestoreOps> {

@@ -40,7 +40,36 @@ export interface RestoreConfig {
   rollbackDays: number;
 }
 
-const OPEN: readonly RestoreStatus[] = ['requested', 'approved', 'running', 'failed'];
+type RequiredRequestColumns = 'id' | 'tenant_id' | 'kind' | 'status' | 'snapshot_id' | 'snapshot_taken_at' | 'ticket' | 'reason' | 'requested_by' | 'requested_by_staff_id' | 'requested_at' | 'updated_at';
+
+/** A new restore_requests row: what the caller knows, every later-filled column empty. */
+function newRequestRow(r: Pick<RestoreRequestsTable, RequiredRequestColumns> & Partial<RestoreRequestsTable>): RestoreRequestsTable {
+  return {
+    day: null,
+    sandbox_id: null,
+    selection: null,
+    plan: null,
+    plan_fingerprint: null,
+    rollback_of: null,
+    approved_by: null,
+    approved_by_staff_id: null,
+    approved_at: null,
+    cancelled_by: null,
+    cancelled_at: null,
+    cancel_reason: null,
+    job_id: null,
+    started_by: null,
+    started_at: null,
+    finished_at: null,
+    safety_snapshot_id: null,
+    rollback_until: null,
+    rolled_back_by: null,
+    journal: null,
+    result: null,
+    error: null,
+    ...r,
+  };
+}
 
 export function planView(p: SelectionPlan): SelectionPlanView {
   const insertIds: Record<string, number[]> = {};
@@ -271,8 +300,7 @@ export class RestoreService {
 
   async view(r: RestoreRequestsTable): Promise<RestoreRequestView> {
     const journal = parseRestoreJournal(r.journal);
-    const later = r.status === 'completed' ? await this.laterCompleted(r) : null;
-    const now = this.s.clock.now().getTime();
+    const { can: canRollBack } = await this.rollbackState(r);
     return {
       id: r.id,
       tenantId: r.tenant_id,
@@ -300,11 +328,19 @@ export class RestoreService {
       safetySnapshotId: r.safety_snapshot_id,
       rollbackUntil: r.rollback_until,
       rolledBackBy: r.rolled_back_by,
-      canRollBack: r.status === 'completed' && r.safety_snapshot_id !== null && r.rollback_until !== null && Date.parse(r.rollback_until) > now && later === null,
+      canRollBack,
       steps: RESTORE_STEPS.map((id) => ({ id, label: RESTORE_STEP_LABELS[id], doneAt: journal?.steps[id]?.doneAt ?? null })),
       result: r.result ? (JSON.parse(r.result) as RestoreRequestView['result']) : null,
       error: r.error ? (JSON.parse(r.error) as RestoreRequestView['error']) : null,
     };
+  }
+
+  /** Whether a request can be rolled back now, and the later restore that blocks it, if any. */
+  private async rollbackState(r: RestoreRequestsTable): Promise<{ can: boolean; later: string | null }> {
+    if (r.status !== 'completed') return { can: false, later: null };
+    const later = await this.laterCompleted(r);
+    const inPeriod = r.safety_snapshot_id !== null && r.rollback_until !== null && Date.parse(r.rollback_until) > this.s.clock.now().getTime();
+    return { can: inPeriod && later === null, later };
   }
 
   private async laterCompleted(r: RestoreRequestsTable): Promise<string | null> {
@@ -360,42 +396,27 @@ export class RestoreService {
     const id = `r-${randomUUID()}`;
     await this.db
       .insertInto('restore_requests')
-      .values({
-        id,
-        tenant_id: record.id,
-        kind: input.kind,
-        status: 'requested',
-        snapshot_id: snapshotId,
-        snapshot_taken_at: snap.takenAt,
-        day: input.kind === 'live' ? (input.day ?? null) : null,
-        ticket: input.ticket.trim(),
-        reason: input.reason.trim(),
-        sandbox_id: sandboxId,
-        selection: input.kind === 'records' ? JSON.stringify(input.selection) : null,
-        plan: plan ? JSON.stringify(plan) : null,
-        plan_fingerprint: plan?.fingerprint ?? null,
-        rollback_of: null,
-        requested_by: actor.label,
-        requested_by_staff_id: actor.staffId,
-        requested_at: now,
-        approved_by: null,
-        approved_by_staff_id: null,
-        approved_at: null,
-        cancelled_by: null,
-        cancelled_at: null,
-        cancel_reason: null,
-        job_id: null,
-        started_by: null,
-        started_at: null,
-        finished_at: null,
-        safety_snapshot_id: null,
-        rollback_until: null,
-        rolled_back_by: null,
-        journal: null,
-        result: null,
-        error: null,
-        updated_at: now,
-      })
+      .values(
+        newRequestRow({
+          id,
+          tenant_id: record.id,
+          kind: input.kind,
+          status: 'requested',
+          snapshot_id: snapshotId,
+          snapshot_taken_at: snap.takenAt,
+          day: input.kind === 'live' ? (input.day ?? null) : null,
+          ticket: input.ticket.trim(),
+          reason: input.reason.trim(),
+          sandbox_id: sandboxId,
+          selection: input.kind === 'records' ? JSON.stringify(input.selection) : null,
+          plan: plan ? JSON.stringify(plan) : null,
+          plan_fingerprint: plan?.fingerprint ?? null,
+          requested_by: actor.label,
+          requested_by_staff_id: actor.staffId,
+          requested_at: now,
+          updated_at: now,
+        }),
+      )
       .execute();
     return this.get(id);
   }
@@ -561,9 +582,8 @@ export class RestoreService {
   async rollback(tenantId: string, requestId: string, reason: string, actor: AuditActor): Promise<{ jobId: string; requestId: string }> {
     const orig = await this.row(requestId);
     if (orig.tenant_id !== tenantId) throw new CustosError('INVALID_INPUT', `Restore request ${orig.id} is for another tenant.`, 'Open it from its tenant page.');
-    const v = await this.view(orig);
-    if (!v.canRollBack) {
-      const later = orig.status === 'completed' ? await this.laterCompleted(orig) : null;
+    const { can, later } = await this.rollbackState(orig);
+    if (!can) {
       throw new CustosError(
         'RESTORE_REFUSED',
         orig.status !== 'completed'
@@ -581,42 +601,26 @@ export class RestoreService {
     const id = `r-${randomUUID()}`;
     await this.db
       .insertInto('restore_requests')
-      .values({
-        id,
-        tenant_id: record.id,
-        kind: 'rollback',
-        status: 'approved',
-        snapshot_id: snap.snapshotId,
-        snapshot_taken_at: snap.takenAt,
-        day: null,
-        ticket: orig.ticket,
-        reason: reason.trim(),
-        sandbox_id: null,
-        selection: null,
-        plan: null,
-        plan_fingerprint: null,
-        rollback_of: orig.id,
-        requested_by: actor.label,
-        requested_by_staff_id: actor.staffId,
-        requested_at: now,
-        approved_by: `covered by the approval of ${orig.id} (${orig.approved_by ?? '—'})`,
-        approved_by_staff_id: orig.approved_by_staff_id,
-        approved_at: now,
-        cancelled_by: null,
-        cancelled_at: null,
-        cancel_reason: null,
-        job_id: null,
-        started_by: null,
-        started_at: null,
-        finished_at: null,
-        safety_snapshot_id: null,
-        rollback_until: null,
-        rolled_back_by: null,
-        journal: null,
-        result: null,
-        error: null,
-        updated_at: now,
-      })
+      .values(
+        newRequestRow({
+          id,
+          tenant_id: record.id,
+          kind: 'rollback',
+          status: 'approved',
+          snapshot_id: snap.snapshotId,
+          snapshot_taken_at: snap.takenAt,
+          ticket: orig.ticket,
+          reason: reason.trim(),
+          rollback_of: orig.id,
+          requested_by: actor.label,
+          requested_by_staff_id: actor.staffId,
+          requested_at: now,
+          approved_by: `covered by the approval of ${orig.id} (${orig.approved_by ?? '—'})`,
+          approved_by_staff_id: orig.approved_by_staff_id,
+          approved_at: now,
+          updated_at: now,
+        }),
+      )
       .execute();
     const { jobId } = await this.startJob(await this.row(id), record, actor);
     return { jobId, requestId: id };
@@ -629,4 +633,3 @@ export class RestoreService {
   }
 }
 
-export const OPEN_RESTORE_STATUSES = OPEN;

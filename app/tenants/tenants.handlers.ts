@@ -1,12 +1,10 @@
+import { browseCell } from '../shared/browse-cell';
 import type { ConsoleServices } from '../runtime/console';
 import type { Handlers } from '../api/dispatcher';
 import { requireSession } from '../api/handlers';
 import { ENTITIES, SUBJECT_ENTITIES, entity as entityDef } from '../schema';
 
 type TenantOps = 'tenants.list' | 'tenants.get' | 'tenants.stats' | 'tenants.records' | 'grants.open' | 'grants.list' | 'grants.revoke';
-
-/** Cells over this length are cut in the browse view (it is a look, not an export). */
-const BROWSE_CELL_MAX = 2000;
 
 export function tenantHandlers(s: ConsoleServices): Pick<Handlers, TenantOps> {
   return {
@@ -53,10 +51,7 @@ export function tenantHandlers(s: ConsoleServices): Pick<Handlers, TenantOps> {
         const rows: Record<string, unknown>[] = [];
         for await (const row of db.stream(input.entity, { afterId: input.afterId, batchSize: input.limit })) {
           const out: Record<string, unknown> = {};
-          for (const c of columns) {
-            const v = row[c];
-            out[c] = typeof v === 'string' && v.length > BROWSE_CELL_MAX ? `${v.slice(0, BROWSE_CELL_MAX)}… [${v.length} characters]` : (v ?? null);
-          }
+          for (const c of columns) out[c] = browseCell(row[c]);
           rows.push(out);
           if (rows.length >= input.limit) break;
         }
