@@ -11,6 +11,7 @@ import { Spinner } from '../ui/Spinner';
 import { formatCount, formatDateTime, plural, utcTitle } from '../ui/format';
 import { ENTITIES, ENTITY_LABEL, cell, type RecordEntity } from './record-cells';
 import { formatRemaining, remainingMs, type GrantView } from './grant-time';
+import { RecordsFooter } from './RecordsFooter';
 
 const PAGE = 50;
 
@@ -203,16 +204,7 @@ export function RecordsBrowser({
                 <tbody>{body}</tbody>
               </table>
             </div>
-            <footer className="records__footer">
-              <span className="muted">
-                {plural(data.rows.length, 'row')} shown{data.next !== null ? `, more after ID ${formatCount(data.next)}` : ', all of them'}
-              </span>
-              {data.next !== null ? (
-                <button type="button" className="button button--small" data-testid="records-more" disabled={loading !== null} onClick={() => data.next !== null && void load(data.next)}>
-                  {loading === 'more' ? 'Loading…' : `Load ${PAGE} more`}
-                </button>
-              ) : null}
-            </footer>
+            <RecordsFooter shown={data.rows.length} noun="row" next={data.next} pageSize={PAGE} loading={loading} onMore={(after) => void load(after)} moreTestId="records-more" />
           </>
         )
       ) : null}

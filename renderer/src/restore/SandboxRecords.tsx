@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, type ErrorInfo } from '../api/client';
 import { cell } from '../access/record-cells';
+import { RecordsFooter } from '../access/RecordsFooter';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Spinner } from '../ui/Spinner';
 import { formatCount, plural } from '../ui/format';
@@ -185,17 +186,16 @@ export function SandboxRecords({
                 </tbody>
               </table>
             </div>
-            <footer className="records__footer">
-              <span className="muted">
-                {plural(data.rows.length, 'record')} shown{data.next !== null ? `, more after ID ${formatCount(data.next)}` : ', all of them'}
-                {full ? ` · at most ${formatCount(MAX_SELECTION)} records can be ticked: restore the whole database instead` : ''}
-              </span>
-              {data.next !== null ? (
-                <button type="button" className="button button--small" data-testid="sandbox-records-more" disabled={loading !== null} onClick={() => data.next !== null && void load(data.next)}>
-                  {loading === 'more' ? 'Loading…' : `Load ${PAGE} more`}
-                </button>
-              ) : null}
-            </footer>
+            <RecordsFooter
+              shown={data.rows.length}
+              noun="record"
+              next={data.next}
+              pageSize={PAGE}
+              loading={loading}
+              onMore={(after) => void load(after)}
+              moreTestId="sandbox-records-more"
+              extra={full ? ` · at most ${formatCount(MAX_SELECTION)} records can be ticked: restore the whole database instead` : ''}
+            />
           </>
         )
       ) : null}
