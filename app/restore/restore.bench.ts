@@ -14,6 +14,7 @@ import { LocalObjectStore } from '../storage/object-store/local.object-store';
 import { measure } from '../../bench/measure';
 import { fileJournal } from './restore.journal';
 import { runRestore } from './restore.executor';
+import { sqliteLiveTarget } from './live-target.sqlite';
 import { restoreSnapshotToFile } from '../backups/snapshot.verifier';
 import { compareWithLive } from './sandbox.compare';
 import { applySelection, planSelection } from './selective';
@@ -59,11 +60,9 @@ export async function benchRestore(options: { sizeMb: number }) {
         {
           requestId: 'r-bench',
           tenantId: 't-bench',
-          livePath: live,
+          target: sqliteLiveTarget(live, { requestId: 'r-bench', tenantId: 't-bench', objectStore: store, clock: systemClock, tmpDir: work, appVersion: 'bench' }),
           objectStore: store,
           clock: systemClock,
-          tmpDir: work,
-          appVersion: 'bench',
           journal: fileJournal(path.join(work, 'journal.json')),
           tenantStatus: async () => 'active',
           setTenantStatus: async () => {},

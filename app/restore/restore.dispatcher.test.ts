@@ -2,6 +2,8 @@
  * Restore through the dispatcher, as the UI and CLI call it: the day plan, a sandbox
  * with its comparison, a selective restore with four-eyes approval, its rollback, a
  * live restore requested by support, sandbox expiry — with roles, grants and audit.
+ * On both tenant engines (issue 8): a PostgreSQL tenant is compared through a dump,
+ * restored selectively in one transaction and swapped by renaming databases.
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
@@ -9,7 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../api/dispatcher';
 import type { OpInput, OpName, OpOutput } from '../api/contract';
-import { consoleFixture, type ConsoleFixture } from '../testing/console-fixture';
+import pg from 'pg';
+import { PG_TYPES } from '../storage/postgres';
+import { TENANT_ENGINES, consoleFixture, type ConsoleFixture } from '../testing/console-fixture';
 import { noProgress } from '../shared/progress';
 
 let fx: ConsoleFixture;
@@ -17,7 +21,8 @@ let tech: CallContext;
 let tech2: CallContext;
 let support: CallContext;
 let snapshotId: string;
-let livePath: string;
+/** The live tenant database, on its engine. */
+let live: { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string };
 
 async function call<N extends OpName>(ctx: CallContext, op: N, input: OpInput<N>): Promise<OpOutput<N>> {
   const r = await fx.core.dispatch(ctx, op, input);
@@ -36,8 +41,28 @@ async function waitJob(ctx: CallContext, jobId: string) {
   }
   throw new Error('job did not finish');
 }
-function rows(sql: string): unknown[] {
-  const db = new Database(livePath, { readonly: true });
+async function withPg<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  if (live.engine !== 'postgres') throw new Error('not a PostgreSQL tenant');
+  const c = new pg.Client({ connectionString: live.url, types: PG_TYPES });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+async function exec(sql: string): Promise<void> {
+  if (live.engine === 'postgres') return withPg(async (c) => void (await c.query(sql)));
+  const db = new Database(live.path);
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+async function rows(sql: string): Promise<unknown[]> {
+  if (live.engine === 'postgres') return withPg(async (c) => (await c.query(sql)).rows);
+  const db = new Database(live.path, { readonly: true });
   try {
     return db.prepare(sql).all();
   } finally {
@@ -45,30 +70,25 @@ function rows(sql: string): unknown[] {
   }
 }
 /** Every row of every table except the opportunity's family, for "nothing else changed". */
-function others(): string {
-  const db = new Database(livePath, { readonly: true });
-  try {
-    return JSON.stringify([
-      db.prepare('SELECT * FROM colleagues ORDER BY id').all(),
-      db.prepare('SELECT * FROM companies ORDER BY id').all(),
-      db.prepare('SELECT * FROM persons ORDER BY id').all(),
-      db.prepare('SELECT * FROM opportunities WHERE id != 7 ORDER BY id').all(),
-      db.prepare("SELECT * FROM activities WHERE NOT (subject_type = 'opportunities' AND subject_id = 7) ORDER BY id").all(),
-      db.prepare('SELECT * FROM opportunity_lines WHERE opportunity_id != 7 ORDER BY id').all(),
-    ]);
-  } finally {
-    db.close();
-  }
+async function others(): Promise<string> {
+  return JSON.stringify([
+    await rows('SELECT * FROM colleagues ORDER BY id'),
+    await rows('SELECT * FROM companies ORDER BY id'),
+    await rows('SELECT * FROM persons ORDER BY id'),
+    await rows('SELECT * FROM opportunities WHERE id != 7 ORDER BY id'),
+    await rows("SELECT * FROM activities WHERE NOT (subject_type = 'opportunities' AND subject_id = 7) ORDER BY id"),
+    await rows('SELECT * FROM opportunity_lines WHERE opportunity_id != 7 ORDER BY id'),
+  ]);
 }
 
+describe.each(TENANT_ENGINES)('restore through the dispatcher, tenant on %s', (engine) => {
 beforeAll(async () => {
-  fx = await consoleFixture(['t-000001']);
+  fx = await consoleFixture(['t-000001'], { tenantEngine: engine });
   const s = fx.core.services;
   const record = await s.catalogue.get('t-000001');
-  livePath = s.tenantDbs.pathOf(record);
+  live = record.dbEngine === 'postgres' ? { engine: 'postgres', url: fx.pg!.urlFor(record.dbLocation) } : { engine: 'sqlite', path: s.tenantDbs.pathOf(record) };
   const ts = '2026-05-01T00:00:00.000Z';
-  const db = new Database(livePath);
-  db.exec(`
+  await exec(`
     INSERT INTO opportunities (id, title, company_id, person_id, stage, amount, currency, created_at, updated_at)
       VALUES (7, 'Big deal', 1, 1, 'won', '1000.00', 'EUR', '${ts}', '${ts}'), (8, 'Other deal', 1, NULL, 'open', '5.00', 'EUR', '${ts}', '${ts}');
     INSERT INTO opportunity_lines (id, opportunity_id, kind, description, quantity, unit_price, amount, currency, booked_on, created_at, updated_at)
@@ -76,13 +96,10 @@ beforeAll(async () => {
     INSERT INTO activities (id, subject_type, subject_id, kind, occurred_at, subject, created_at, updated_at)
       VALUES (2, 'opportunities', 7, 'meeting', '${ts}', 'Kick-off', '${ts}', '${ts}'), (3, 'opportunities', 8, 'call', '${ts}', 'Hello', '${ts}', '${ts}');
   `);
-  db.close();
   const m = await s.backups.snapshotTenant(record, { signal: new AbortController().signal, progress: noProgress });
   snapshotId = m.snapshotId;
   // After the nightly snapshot, the customer deletes "Big deal" with its line and meeting, and edits a person.
-  const live = new Database(livePath);
-  live.exec(`DELETE FROM activities WHERE subject_type = 'opportunities' AND subject_id = 7; DELETE FROM opportunity_lines WHERE opportunity_id = 7; DELETE FROM opportunities WHERE id = 7; UPDATE persons SET last_name = 'Edited' WHERE id = 1;`);
-  live.close();
+  await exec(`DELETE FROM activities WHERE subject_type = 'opportunities' AND subject_id = 7; DELETE FROM opportunity_lines WHERE opportunity_id = 7; DELETE FROM opportunities WHERE id = 7; UPDATE persons SET last_name = 'Edited' WHERE id = 1;`);
   fx.clock.advance(6 * 3_600_000);
   tech = await fx.as(['technical']);
   tech2 = await fx.as(['technical']);
@@ -91,7 +108,7 @@ beforeAll(async () => {
 
 afterAll(async () => fx?.close());
 
-describe('restore through the dispatcher', () => {
+describe('requests and jobs', () => {
   let sandboxId: string;
   let requestId: string;
 
@@ -132,7 +149,7 @@ describe('restore through the dispatcher', () => {
     const preview = await call(tech, 'restore.previewSelection', { tenantId: 't-000001', sandboxId, selection: [{ entity: 'opportunities', id: 7 }] });
     expect(preview.insertIds).toEqual({ opportunities: [7], activities: [2], opportunity_lines: [1] });
     expect(preview.refusals).toEqual([]);
-    const before = others();
+    const before = await others();
 
     const req = await call(tech, 'restore.request', { kind: 'records', tenantId: 't-000001', sandboxId, selection: [{ entity: 'opportunities', id: 7 }], ticket: 'SUP-77', reason: 'Deleted by mistake' });
     requestId = req.id;
@@ -149,9 +166,9 @@ describe('restore through the dispatcher', () => {
     expect(done).toMatchObject({ status: 'completed', canRollBack: true });
     expect(done.result?.inserted).toEqual({ opportunities: 1, activities: 1, opportunity_lines: 1 });
     expect(done.steps.every((s) => s.doneAt !== null)).toBe(true);
-    expect(rows('SELECT id, title FROM opportunities WHERE id = 7')).toEqual([{ id: 7, title: 'Big deal' }]);
-    expect(rows('SELECT id FROM opportunity_lines WHERE opportunity_id = 7')).toEqual([{ id: 1 }]);
-    expect(others()).toBe(before);
+    expect(await rows('SELECT id, title FROM opportunities WHERE id = 7')).toEqual([{ id: 7, title: 'Big deal' }]);
+    expect(await rows('SELECT id FROM opportunity_lines WHERE opportunity_id = 7')).toEqual([{ id: 1 }]);
+    expect(await others()).toBe(before);
     expect((await fx.core.services.catalogue.get('t-000001')).status).toBe('active');
     // The safety snapshot is held for the rollback period.
     const snaps = await fx.core.services.backups.snapshots('t-000001');
@@ -163,7 +180,7 @@ describe('restore through the dispatcher', () => {
   it('roll back returns the database to its safety snapshot', async () => {
     const { jobId, requestId: rb } = await call(tech, 'restore.rollback', { tenantId: 't-000001', requestId, reason: 'Customer changed their mind' });
     expect((await waitJob(tech, jobId)).state).toBe('succeeded');
-    expect(rows('SELECT id FROM opportunities WHERE id = 7')).toEqual([]);
+    expect(await rows('SELECT id FROM opportunities WHERE id = 7')).toEqual([]);
     expect((await call(tech, 'restore.get', { requestId })).status).toBe('rolled_back');
     expect((await call(tech, 'restore.get', { requestId: rb })).kind).toBe('rollback');
     expect(await code(tech, 'restore.rollback', { tenantId: 't-000001', requestId, reason: 'again' })).toBe('RESTORE_REFUSED');
@@ -174,8 +191,8 @@ describe('restore through the dispatcher', () => {
     await call(tech, 'restore.approve', { requestId: req.id });
     const { jobId } = await call(tech, 'restore.run', { tenantId: 't-000001', requestId: req.id });
     expect((await waitJob(tech, jobId)).state).toBe('succeeded');
-    expect(rows('SELECT last_name FROM persons WHERE id = 1')).toEqual([{ last_name: 'Ek' }]);
-    expect(rows('SELECT id FROM opportunities ORDER BY id')).toEqual([{ id: 7 }, { id: 8 }]);
+    expect(await rows('SELECT last_name FROM persons WHERE id = 1')).toEqual([{ last_name: 'Ek' }]);
+    expect(await rows('SELECT id FROM opportunities ORDER BY id')).toEqual([{ id: 7 }, { id: 8 }]);
     const v = await call(tech, 'restore.get', { requestId: req.id });
     expect(v.result?.missingFileCount).toBe(0);
     // The earlier request cannot be rolled back past this one.
@@ -193,4 +210,5 @@ describe('restore through the dispatcher', () => {
     expect(existsSync(file)).toBe(false);
     expect(await code(tech, 'restore.compare', { tenantId: 't-000001', sandboxId })).not.toBe('ok');
   });
+});
 });

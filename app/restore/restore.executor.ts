@@ -1,43 +1,31 @@
 /**
- * Live and selective restore (issue 6), one journaled executor for both:
+ * Live and selective restore (issues 6 and 8), one journaled executor for both kinds
+ * and both engines:
  *
  *   preflight → mark restoring → safety snapshot → swap | insert → verify → files → finish
  *
  * Every step is idempotent and the journal records which finished, so a rerun after a
- * crash resumes. The swap is where a crash must never leave a mix:
+ * crash resumes. How each step touches the database is the target's (live-target.ts):
+ * a staged file and an atomic rename on SQLite, a new database and a transactional
+ * rename on PostgreSQL. On a rerun the engine says where the swap stands, whatever
+ * the journal managed to record. If the new database fails its verification the old
+ * one is put back and the request fails with the reason. The kept old database is
+ * dropped at the finish: from then on the safety snapshot in the object store is the
+ * way back ("roll back", for the configured period), so no stray copy of a
+ * customer's database stays behind.
  *
- *   1. the verified copy is staged beside the live file (`<live>.restore-<request>`,
- *      same folder so rename is atomic, fsynced by restoreSnapshotToFile);
- *   2. the live file is hard-linked to `<live>.before-<request>` (atomic; the old
- *      database keeps a name while its main name moves on);
- *   3. rename(staged → live): POSIX replaces the name atomically, so a reader opening
- *      the live path gets the old file or the new one, never a mix; fsync the folder.
- *
- * On a rerun the files say where the swap stands, whatever the journal managed to
- * record: the staged copy exists until the rename and is gone after it. If the new
- * database fails its verification, rename(before → live) puts the old one back (the
- * same atomic move), and the request fails with the reason. The local `before` link
- * is removed at the finish: from then on the safety snapshot in the object store is
- * the way back ("roll back", for the configured period), so no stray copy of a
- * customer's database stays on this machine.
- *
- * Selective restore inserts in one SQLite transaction (selective.ts), which is its
- * own atomic swap; a rerun sees whether it committed by looking for the planned IDs.
+ * Selective restore inserts in one transaction on live, which is its own atomic
+ * swap; a rerun sees whether it committed by looking for the planned IDs.
  */
-import Database from 'better-sqlite3';
-import { existsSync, linkSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { restoreSnapshotToFile } from '../backups/snapshot.verifier';
+import { existsSync } from 'node:fs';
 import { readSnapshotManifest, type SnapshotManifest } from '../backups/snapshot.manifest';
-import { takeSnapshot } from '../backups/snapshot.writer';
-import { countRows, integrityCheck, quoteIdent, readSchemaVersion } from '../backups/snapshot.sqlite';
 import type { Clock } from '../shared/clock.port';
 import { CustosError, toErrorInfo } from '../shared/errors';
-import { fsyncDir } from '../shared/fs-atomic';
 import { throwIfAborted, type LongWork } from '../shared/progress';
 import { objectKeys, type ObjectStore } from '../storage/object-store/object-store.port';
+import { plannedRows, type FileRow, type LiveTarget } from './live-target';
 import { newJournal, RESTORE_STEPS, type JournalStore, type RestoreJournal, type RestoreStepId, type TenantStatusBefore } from './restore.journal';
-import { applySelection, type SelectionPlan } from './selective';
+import type { SelectionPlan } from './selective';
 
 export type RestoreWork =
   | { kind: 'live'; snapshotId: string }
@@ -46,11 +34,10 @@ export type RestoreWork =
 export interface RestoreExecutorDeps {
   requestId: string;
   tenantId: string;
-  livePath: string;
+  /** The live database, on its engine (sqliteLiveTarget / postgresLiveTarget). */
+  target: LiveTarget;
   objectStore: ObjectStore;
   clock: Clock;
-  tmpDir: string;
-  appVersion: string;
   journal: JournalStore;
   tenantStatus(): Promise<string>;
   setTenantStatus(status: 'restoring' | TenantStatusBefore): Promise<void>;
@@ -78,24 +65,21 @@ export interface RestoreOutcome {
   runs: number;
 }
 
-export function stagedPath(livePath: string, requestId: string): string {
-  return join(dirname(livePath), `.${basename(livePath)}.restore-${requestId}`);
-}
-export function beforePath(livePath: string, requestId: string): string {
-  return join(dirname(livePath), `.${basename(livePath)}.before-${requestId}`);
-}
-
-const ino = (p: string): number | null => (existsSync(p) ? statSync(p).ino : null);
-
 export async function runRestore(work: RestoreWork, deps: RestoreExecutorDeps, lw: LongWork): Promise<RestoreOutcome> {
   const { signal, progress } = lw;
   const cp = (name: string) => deps.checkpoint?.(name);
   const journal: RestoreJournal = (await deps.journal.load()) ?? newJournal(deps.requestId, deps.tenantId, work.snapshotId);
   journal.runs += 1;
   journal.lastError = null;
+  const target = deps.target;
+  // A SQLite data folder may have moved between runs (its names are paths); database names must not change.
+  const sameNames = (j: NonNullable<RestoreJournal['target']>) => j.engine === target.engine && (target.engine === 'sqlite' || JSON.stringify(j.names) === JSON.stringify(target.names));
+  if (journal.target && !sameNames(journal.target)) {
+    throw new CustosError('INTERNAL', 'This restore was started with other database names than this console would use now (another console version?).', 'Finish it with the console version that started it, or ask engineering; nothing was changed by this run.', { journaled: journal.target });
+  }
+  // Both names before anything is made under them, so whoever reads the journal finds them.
+  journal.target = { engine: target.engine, names: { ...target.names } };
   await deps.journal.save(journal);
-  const staged = stagedPath(deps.livePath, deps.requestId);
-  const before = beforePath(deps.livePath, deps.requestId);
   const total = RESTORE_STEPS.length;
   const step = async (id: RestoreStepId, fn: () => Promise<void>) => {
     if (journal.steps[id]) return;
@@ -108,21 +92,20 @@ export async function runRestore(work: RestoreWork, deps: RestoreExecutorDeps, l
   };
 
   try {
-    if (!existsSync(deps.livePath) && !existsSync(before)) {
-      throw new CustosError('TENANT_DATABASE_MISSING', `The live database of tenant ${deps.tenantId} is missing; a restore replaces a database, it does not create one.`, 'Check the tenants folder and the catalogue entry.');
+    if (!(await target.exists())) {
+      throw new CustosError('TENANT_DATABASE_MISSING', `The live database of tenant ${deps.tenantId} (${target.where}) is missing; a restore replaces a database, it does not create one.`, 'Check the tenant database and the catalogue entry.');
     }
     let manifest: SnapshotManifest | null = null;
 
     // 1. Preflight: a live restore stages a verified copy; a selective one checks its plan still holds.
-    if (work.kind === 'live' && journal.steps.preflight && !journal.steps.swap && !existsSync(staged) && ino(deps.livePath) === ino(before)) {
-      // The staged copy vanished before the swap (someone cleaned the folder): fetch it again.
+    if (work.kind === 'live' && journal.steps.preflight && !journal.steps.swap && (await target.swapState()) === 'lost') {
+      // The staged copy vanished before the swap (someone cleaned up): fetch it again.
       delete journal.steps.preflight;
     }
     await step('preflight', async () => {
       if (work.kind === 'live') {
-        rmSync(staged, { force: true });
-        const r = await restoreSnapshotToFile({ objectStore: deps.objectStore, tenantId: deps.tenantId, snapshotId: work.snapshotId, tmpDir: deps.tmpDir, clock: deps.clock, targetPath: staged, signal, progress });
-        manifest = r.manifest;
+        manifest = await target.stage(work.snapshotId, lw, cp);
+        cp('after-stage');
       } else if (!existsSync(work.sandboxPath)) {
         throw new CustosError('RESTORE_REFUSED', 'The sandbox this selection was made in has expired or was closed.', 'Open a sandbox of the same snapshot again and preview the selection again.');
       }
@@ -141,8 +124,7 @@ export async function runRestore(work: RestoreWork, deps: RestoreExecutorDeps, l
 
     // 3. Safety snapshot of the live database as it is now (issue 5's code path).
     await step('safety-snapshot', async () => {
-      // gzip level 1: the tenant waits in "restoring" while this runs, and a safety copy is short-lived (held for the rollback period).
-      const m = await takeSnapshot({ dbPath: deps.livePath, tenantId: deps.tenantId, objectStore: deps.objectStore, clock: deps.clock, tmpDir: deps.tmpDir, appVersion: deps.appVersion, compressionLevel: 1, signal, progress });
+      const m = await target.safetySnapshot(lw);
       await deps.onSafetySnapshot(m);
       journal.safetySnapshotId = m.snapshotId;
     });
@@ -151,34 +133,26 @@ export async function runRestore(work: RestoreWork, deps: RestoreExecutorDeps, l
     await step('swap', async () => {
       await deps.releaseHandles();
       if (work.kind === 'records') {
-        await insertRecords(work, deps, lw);
+        // Did a crashed run commit already? The transaction is all-or-nothing, so all planned IDs or none are there.
+        const planned = plannedRows(work.plan);
+        if (planned > 0 && (await target.countPresent(work.plan)) === planned) return;
+        await target.insertRecords(work.sandboxPath, work.plan, signal);
         return;
       }
-      if (existsSync(staged)) {
-        settleLiveFile(deps.livePath);
-        if (!existsSync(before)) {
-          linkSync(deps.livePath, before);
-          fsyncDir(dirname(deps.livePath));
-        }
-        cp('after-link');
-        throwIfAborted(signal);
-        renameSync(staged, deps.livePath);
-        cp('after-rename');
-        fsyncDir(dirname(deps.livePath));
-      } else if (ino(deps.livePath) === ino(before)) {
+      const state = await target.swapState();
+      if (state === 'staged') await target.swap(lw, cp);
+      else if (state === 'lost') {
         throw new CustosError('INTERNAL', 'The restored copy disappeared before it was swapped in; the live database was not changed.', 'Run the restore again: it fetches the snapshot again.');
       }
-      // else: the rename happened in a run that crashed before the journal recorded it.
+      // else: the swap happened in a run that crashed before the journal recorded it.
     });
 
     // 5. Verify the new live database; a bad one is swapped back out.
     await step('verify', async () => {
       manifest ??= await readSnapshotManifest(deps.objectStore, deps.tenantId, work.snapshotId, signal);
-      const problem = checkLive(deps.livePath, work.kind === 'live' ? manifest.rowCounts : null, manifest.schemaVersion);
+      const problem = await target.check(work.kind === 'live' ? manifest.rowCounts : null, manifest.schemaVersion);
       if (problem) {
-        if (work.kind === 'live' && existsSync(before)) {
-          renameSync(before, deps.livePath);
-          fsyncDir(dirname(deps.livePath));
+        if (work.kind === 'live' && (await target.putBack())) {
           journal.rolledBack = { at: deps.clock.now().toISOString(), reason: problem };
           await deps.setTenantStatus(journal.priorStatus ?? 'active');
           await deps.journal.save(journal);
@@ -192,30 +166,22 @@ export async function runRestore(work: RestoreWork, deps: RestoreExecutorDeps, l
     // rerun that skips it, since it goes into the result either way.
     let files: { sample: MissingFile[]; count: number } | null = null;
     await step('files', async () => {
-      files = await missingFiles(deps.livePath, deps.objectStore, deps.tenantId, signal);
+      files = await missingFiles(target, deps.objectStore, deps.tenantId, signal);
     });
-    const { sample: missing, count: missingCount } = files ?? (await missingFiles(deps.livePath, deps.objectStore, deps.tenantId, signal));
+    const { sample: missing, count: missingCount } = files ?? (await missingFiles(target, deps.objectStore, deps.tenantId, signal));
 
     // 7. Finish.
     await step('finish', async () => {
-      rmSync(before, { force: true });
-      fsyncDir(dirname(deps.livePath));
+      await target.removeKept();
       await deps.setTenantStatus(journal.priorStatus ?? 'active');
     });
     progress({ phase: 'finish', done: total, total });
 
-    const db = new Database(deps.livePath, { readonly: true, fileMustExist: true });
-    let rowCounts: Record<string, number>;
-    try {
-      rowCounts = countRows(db);
-    } finally {
-      db.close();
-    }
     return {
       kind: work.kind,
       snapshotId: work.snapshotId,
       safetySnapshotId: journal.safetySnapshotId ?? '',
-      rowCounts,
+      rowCounts: await target.rowCounts(),
       inserted: work.kind === 'records' ? plannedCounts(work.plan) : null,
       missingFiles: missing,
       missingFileCount: missingCount,
@@ -227,7 +193,7 @@ export async function runRestore(work: RestoreWork, deps: RestoreExecutorDeps, l
     await deps.journal.save(journal).catch(() => {});
     // Before the swap nothing changed: the tenant may go back to its status at once.
     if (!journal.steps.swap && journal.steps['mark-restoring']) {
-      if (work.kind === 'live') rmSync(staged, { force: true });
+      if (work.kind === 'live') await target.discardStaged().catch(() => {});
       await deps.setTenantStatus(journal.priorStatus ?? 'active').catch(() => {});
       delete journal.steps['mark-restoring'];
       await deps.journal.save(journal).catch(() => {});
@@ -240,84 +206,16 @@ function plannedCounts(plan: SelectionPlan): Record<string, number> {
   return Object.fromEntries(Object.entries(plan.insert).map(([k, ids]) => [k, ids?.length ?? 0]));
 }
 
-/** A hot rollback journal or WAL beside the live file belongs to the OLD database: settle it into that file first. */
-function settleLiveFile(livePath: string): void {
-  if (!existsSync(`${livePath}-journal`) && !existsSync(`${livePath}-wal`)) return;
-  const db = new Database(livePath, { fileMustExist: true });
-  try {
-    db.prepare('SELECT count(*) FROM sqlite_master').get();
-    if (existsSync(`${livePath}-wal`)) db.pragma('wal_checkpoint(TRUNCATE)');
-  } finally {
-    db.close();
-  }
-}
-
-/** Null when the live database is sound and matches; otherwise what is wrong. */
-function checkLive(livePath: string, expectedCounts: Record<string, number> | null, schemaVersion: number): string | null {
-  let db: Database.Database;
-  try {
-    db = new Database(livePath, { readonly: true, fileMustExist: true });
-  } catch (e) {
-    return `it cannot be opened: ${(e as Error).message}`;
-  }
-  try {
-    const report = integrityCheck(db);
-    if (report.length !== 1 || report[0] !== 'ok') return `integrity check: ${report.slice(0, 3).join('; ')}`;
-    const v = readSchemaVersion(db);
-    if (v !== schemaVersion) return `schema version ${v ?? 'none'} instead of ${schemaVersion}`;
-    if (expectedCounts) {
-      const actual = countRows(db);
-      const diff = Object.keys({ ...expectedCounts, ...actual }).filter((t) => expectedCounts[t] !== actual[t]);
-      if (diff.length > 0) return `row counts differ from the manifest in ${diff.join(', ')}`;
-    }
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  } finally {
-    db.close();
-  }
-}
-
-async function insertRecords(work: Extract<RestoreWork, { kind: 'records' }>, deps: RestoreExecutorDeps, lw: LongWork): Promise<void> {
-  // Did a crashed run commit already? The transaction is all-or-nothing, so all planned IDs or none are there.
-  const present = countPresent(deps.livePath, work.plan);
-  const planned = Object.values(work.plan.insert).reduce((n, ids) => n + (ids?.length ?? 0), 0);
-  if (present === planned && planned > 0) return;
-  applySelection({ snapshotPath: work.sandboxPath, livePath: deps.livePath, plan: work.plan, signal: lw.signal });
-}
-
-function countPresent(livePath: string, plan: SelectionPlan): number {
-  const db = new Database(livePath, { readonly: true, fileMustExist: true });
-  try {
-    let n = 0;
-    for (const [entity, ids] of Object.entries(plan.insert)) {
-      if (!ids || ids.length === 0) continue;
-      for (let i = 0; i < ids.length; i += 500) {
-        const chunk = ids.slice(i, i + 500);
-        n += (db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(entity)} WHERE id IN (${chunk.map(() => '?').join(',')})`).get(...chunk) as { n: number }).n;
-      }
-    }
-    return n;
-  } finally {
-    db.close();
-  }
-}
-
 /** File rows whose object is not in the store: one listing of the tenant's files prefix, not a request per file. */
-export async function missingFiles(livePath: string, store: ObjectStore, tenantId: string, signal: AbortSignal): Promise<{ sample: MissingFile[]; count: number }> {
+export async function missingFiles(target: Pick<LiveTarget, 'fileRows'>, store: ObjectStore, tenantId: string, signal: AbortSignal): Promise<{ sample: MissingFile[]; count: number }> {
   const present = new Set<string>();
   for await (const o of store.list(objectKeys.attachmentsPrefix(tenantId), { signal })) present.add(o.key);
-  const db = new Database(livePath, { readonly: true, fileMustExist: true });
-  try {
-    const sample: MissingFile[] = [];
-    let count = 0;
-    for (const r of db.prepare('SELECT id, object_key FROM files ORDER BY id').iterate() as IterableIterator<{ id: number; object_key: string }>) {
-      if (present.has(r.object_key)) continue;
-      count++;
-      if (sample.length < 200) sample.push({ fileId: r.id, objectKey: r.object_key });
-    }
-    return { sample, count };
-  } finally {
-    db.close();
+  const sample: MissingFile[] = [];
+  let count = 0;
+  for await (const r of target.fileRows(signal) as AsyncIterable<FileRow>) {
+    if (present.has(r.objectKey)) continue;
+    count++;
+    if (sample.length < 200) sample.push({ fileId: r.id, objectKey: r.objectKey });
   }
+  return { sample, count };
 }

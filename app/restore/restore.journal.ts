@@ -19,7 +19,7 @@ export const RESTORE_STEP_LABELS: Record<RestoreStepId, string> = {
   preflight: 'Download and check the snapshot (checksums, integrity, schema, row counts)',
   'mark-restoring': 'Mark the tenant "restoring" (other jobs wait)',
   'safety-snapshot': 'Take a safety snapshot of the live database',
-  swap: 'Swap the restored database in (atomic rename) / insert the selected records',
+  swap: 'Swap the restored database in (atomic rename), or insert the selected records',
   verify: 'Verify the new live database (integrity, row counts)',
   files: 'Report file rows whose objects are no longer in storage',
   finish: 'Mark the tenant active again and record the result',
@@ -35,6 +35,8 @@ export interface RestoreJournal {
   /** The tenant's status before the restore; what it returns to. Pinned on the first run. */
   priorStatus: TenantStatusBefore | null;
   safetySnapshotId: string | null;
+  /** The engine and every name the restore makes or moves (PostgreSQL: live, staged, kept, loading databases), saved on the first run. */
+  target?: { engine: 'sqlite' | 'postgres'; names: Record<string, string> };
   runs: number;
   steps: Partial<Record<RestoreStepId, { doneAt: string }>>;
   /** Set when a run found the new database bad and put the old one back. */

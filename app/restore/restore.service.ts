@@ -1,5 +1,5 @@
 /**
- * Restore as the console runs it (issue 6): the day plan, sandboxes, the comparison,
+ * Restore as the console runs it (issue 6; PostgreSQL tenants, issue 8): the day plan, sandboxes, the comparison,
  * restore requests with four-eyes approval, the journaled executor as a job, and
  * rollback to the safety snapshot for a set period.
  *
@@ -25,6 +25,9 @@ import type { LongWork } from '../shared/progress';
 import { restoreSnapshotToFile } from '../backups/snapshot.verifier';
 import { RESTORE_STEPS, RESTORE_STEP_LABELS, parseRestoreJournal, type JournalStore } from './restore.journal';
 import { runRestore, type RestoreOutcome, type RestoreWork } from './restore.executor';
+import type { LiveTarget } from './live-target';
+import { postgresLiveTarget } from './live-target.postgres';
+import { sqliteLiveTarget } from './live-target.sqlite';
 import { planRestore, type RestorePlan } from './restore.plan';
 import { compareWithLive, sandboxRecords, type DiffFilter, type DiffPage, type EntityComparison } from './sandbox.compare';
 import { planSelection, type RecordRef, type SelectionPlan } from './selective';
@@ -111,9 +114,26 @@ export class RestoreService {
 
   private assertRestorable(record: TenantRecord): void {
     if (record.status === 'deleted') throw new CustosError('TENANT_DELETED', `Tenant ${record.id} was deleted; there is nothing to restore into.`, 'Open its tombstone for the certificate of deletion.');
-    if (record.dbEngine !== 'sqlite') {
-      throw new CustosError('CONFIG_INVALID', `Tenant ${record.id} lives on PostgreSQL; this version restores SQLite tenants only.`, 'Restore it with the database server\'s own tools, from the snapshot\'s SQLite file.');
+  }
+
+  /**
+   * The live database as a SQLite file for the comparison and the selection planner:
+   * SQLite, the live file itself (opened read-only); PostgreSQL, a dump of one
+   * instant, removed afterwards. (The insert re-checks everything on live itself.)
+   */
+  private async withLiveFile<T>(record: TenantRecord, fn: (livePath: string) => T | Promise<T>): Promise<T> {
+    const copy = await this.s.tenantDbs.sqliteCopy(record, { tmpDir: this.s.backups.tmpDir });
+    try {
+      return await fn(copy.path);
+    } finally {
+      await copy.remove();
     }
+  }
+
+  private async liveTarget(record: TenantRecord, requestId: string): Promise<LiveTarget> {
+    const ctx = { requestId, tenantId: record.id, objectStore: this.s.objectStore, clock: this.s.clock, tmpDir: this.s.backups.tmpDir, appVersion: this.s.appVersion };
+    if (record.dbEngine === 'postgres') return postgresLiveTarget(await this.s.tenantDbs.postgresAdmin(record), record.dbLocation, ctx);
+    return sqliteLiveTarget(this.s.tenantDbs.pathOf(record), ctx);
   }
 
   private async snapshotRow(tenantId: string, snapshotId: string) {
@@ -274,20 +294,22 @@ export class RestoreService {
     const { file } = await this.readySandbox(tenantId, sandboxId);
     const record = await this.s.catalogue.get(tenantId);
     this.assertRestorable(record);
-    return compareWithLive(file, this.s.tenantDbs.pathOf(record));
+    return this.withLiveFile(record, (live) => compareWithLive(file, live));
   }
 
   async records(tenantId: string, sandboxId: string, entityName: EntityName, filter: DiffFilter, afterId: number, limit: number): Promise<DiffPage> {
     const { file } = await this.readySandbox(tenantId, sandboxId);
     const record = await this.s.catalogue.get(tenantId);
-    return sandboxRecords(file, filter === 'all' ? null : this.s.tenantDbs.pathOf(record), entityName, filter, afterId, limit);
+    if (filter === 'all') return sandboxRecords(file, null, entityName, filter, afterId, limit);
+    this.assertRestorable(record);
+    return this.withLiveFile(record, (live) => sandboxRecords(file, live, entityName, filter, afterId, limit));
   }
 
   async previewSelection(tenantId: string, sandboxId: string, selection: readonly RecordRef[]): Promise<SelectionPlan> {
     const { file } = await this.readySandbox(tenantId, sandboxId);
     const record = await this.s.catalogue.get(tenantId);
     this.assertRestorable(record);
-    return planSelection({ snapshotPath: file, livePath: this.s.tenantDbs.pathOf(record), selection });
+    return this.withLiveFile(record, (livePath) => planSelection({ snapshotPath: file, livePath, selection }));
   }
 
   // ---- requests -------------------------------------------------------------------------------
@@ -385,7 +407,7 @@ export class RestoreService {
       const { row, file } = await this.readySandbox(record.id, input.sandboxId);
       snapshotId = row.snapshot_id;
       sandboxId = row.id;
-      plan = planSelection({ snapshotPath: file, livePath: this.s.tenantDbs.pathOf(record), selection: input.selection });
+      plan = await this.withLiveFile(record, (livePath) => planSelection({ snapshotPath: file, livePath, selection: input.selection }));
       if (plan.refusals.length > 0) {
         throw new CustosError('RESTORE_REFUSED', `This selection cannot be restored: ${plan.refusals.slice(0, 3).map((r) => r.reason).join('; ')}.`, 'Change the selection (the preview lists every reason).', { refusals: plan.refusals.slice(0, 50) });
       }
@@ -499,7 +521,7 @@ export class RestoreService {
         await this.db.updateTable('restore_requests').set({ journal: JSON.stringify(j), safety_snapshot_id: j.safetySnapshotId, updated_at: this.now() }).where('id', '=', r.id).execute();
       },
     };
-    const livePath = this.s.tenantDbs.pathOf(record);
+    const target = await this.liveTarget(record, r.id);
     const started = this.s.jobs.start({
       kind: r.kind === 'live' ? 'restore' : r.kind === 'records' ? 'restore-records' : 'restore-rollback',
       tenantId: record.id,
@@ -513,11 +535,9 @@ export class RestoreService {
             {
               requestId: r.id,
               tenantId: record.id,
-              livePath,
+              target,
               objectStore: this.s.objectStore,
               clock: this.s.clock,
-              tmpDir: this.s.backups.tmpDir,
-              appVersion: this.s.appVersion,
               journal,
               tenantStatus: async () => (await this.s.catalogue.get(record.id)).status,
               setTenantStatus: async (status) => this.s.catalogue.update(record.id, { status }, this.s.clock.now()),
@@ -570,7 +590,8 @@ export class RestoreService {
       await this.db.updateTable('restore_requests').set({ status: 'rolled_back', rolled_back_by: r.id, updated_at: now.toISOString() }).where('id', '=', r.rollback_of).execute();
     }
     const record = await this.s.catalogue.get(r.tenant_id);
-    await this.s.catalogue.update(record.id, { db_size_bytes: statSync(this.s.tenantDbs.pathOf(record)).size }, now);
+    const size = record.dbEngine === 'sqlite' ? statSync(this.s.tenantDbs.pathOf(record)).size : await this.s.tenantDbs.with(record, (db) => db.sizeBytes());
+    await this.s.catalogue.update(record.id, { db_size_bytes: size }, now);
   }
 
   /**

@@ -42,20 +42,21 @@ export interface SelectionPlan {
 /** Larger picks are a full restore in disguise; that has its own safe path (BACKUPS.md). */
 export const MAX_SELECTION = 10_000;
 
-type Ids = Map<EntityName, Set<number>>;
-type Problem = { entity: EntityName; id: number; reason: string };
+export type Ids = Map<EntityName, Set<number>>;
+export type Problem = { entity: EntityName; id: number; reason: string };
 
 /**
  * Every way a row points at another row, derived from the schema description so a new
  * reference column cannot be silently ignored: an unknown kind of `ref` fails at load.
  */
-type Link =
+export type Link =
   | { kind: 'plain'; from: EntityName; column: string; target: EntityName }
   | { kind: 'poly'; from: EntityName; column: string; typeColumn: string; targets: readonly EntityName[] }
   // custom_field_values.record_id: the target entity is the value's definition's `entity`.
   | { kind: 'custom'; from: EntityName; column: string };
 
-const LINKS: readonly Link[] = ENTITIES.flatMap((e) =>
+/** Shared with selective.postgres.ts (as are the helpers exported below). */
+export const LINKS: readonly Link[] = ENTITIES.flatMap((e) =>
   e.columns
     .filter((c) => c.type === 'ref')
     .map((c): Link => {
@@ -163,7 +164,7 @@ function childrenOf(db: Database.Database, target: EntityName, ids: Set<number>)
  * them: quote() keeps the storage class (text '5' ≠ integer 5 ≠ blob X'35') and prints
  * reals exactly, so any byte of difference in the snapshot changes the fingerprint.
  */
-function fingerprintOf(db: Database.Database, snapDb: string, insert: Partial<Record<EntityName, number[]>>): string {
+export function fingerprintOf(db: Database.Database, snapDb: string, insert: Partial<Record<EntityName, number[]>>): string {
   const h = createHash('sha256').update('custos.selective-restore.v1\n');
   for (const e of ENTITY_ORDER) {
     const ids = insert[e];
@@ -178,7 +179,7 @@ function fingerprintOf(db: Database.Database, snapDb: string, insert: Partial<Re
 }
 
 /** Column lists come from the schema description, so both files must be at its version. */
-function checkSchemaVersion(db: Database.Database, dbName: string, what: 'snapshot' | 'live'): void {
+export function checkSchemaVersion(db: Database.Database, dbName: string, what: 'snapshot' | 'live'): void {
   const hasMeta = db.prepare(`SELECT 1 FROM ${q(dbName)}.sqlite_master WHERE type = 'table' AND name = 'schema_meta'`).get();
   const v = hasMeta ? db.prepare(`SELECT value FROM ${q(dbName)}.schema_meta WHERE key = 'schema_version'`).pluck().get() : undefined;
   if (String(v) === String(TENANT_SCHEMA_VERSION)) return;
@@ -187,11 +188,11 @@ function checkSchemaVersion(db: Database.Database, dbName: string, what: 'snapsh
     : new CustosError('TENANT_SCHEMA_UNEXPECTED', `The live tenant database is not at schema version ${TENANT_SCHEMA_VERSION}.`, 'Migrate the tenant before a selective restore.', { found: v ?? null });
 }
 
-function byOrder(a: RecordRef, b: RecordRef): number {
+export function byOrder(a: RecordRef, b: RecordRef): number {
   return ORDER.get(a.entity)! - ORDER.get(b.entity)! || a.id - b.id;
 }
 
-function refused(problems: Problem[], message: string, hint: string, key: 'refusals' | 'conflicts'): CustosError {
+export function refused(problems: Problem[], message: string, hint: string, key: 'refusals' | 'conflicts'): CustosError {
   // The message stays readable for thousands of rows; details carry every one.
   const shown = problems.slice(0, 5).map((p) => p.reason);
   if (problems.length > shown.length) shown.push(`…and ${problems.length - shown.length} more.`);
@@ -304,7 +305,7 @@ export function planSelection(o: { snapshotPath: string; livePath: string; selec
 }
 
 /** The plan may have crossed a process boundary: take only well-formed entity/id lists. */
-function checkedInsert(insert: SelectionPlan['insert']): { ids: Ids; lists: Partial<Record<EntityName, number[]>> } {
+export function checkedInsert(insert: SelectionPlan['insert']): { ids: Ids; lists: Partial<Record<EntityName, number[]>> } {
   const ids: Ids = new Map();
   const lists: Partial<Record<EntityName, number[]>> = {};
   for (const [e, list] of Object.entries(insert ?? {})) {

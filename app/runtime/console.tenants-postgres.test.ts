@@ -56,13 +56,6 @@ describe.each(TENANT_ENGINES)('tenants on %s through the dispatcher', (engine) =
     expect(page.nextAfterId).toBeNull();
   });
 
-  it.runIf(engine === 'postgres')('restore is refused for a PostgreSQL tenant with what to do instead (not built yet: issue 8, live restore by database rename)', async () => {
-    const e = await refusal(fx.core.dispatch(tech, 'restore.plan', { tenantId: 't-000001', day: '2026-06-29' }));
-    expect(e.code).toBe('CONFIG_INVALID');
-    expect(e.message).toMatch(/lives on PostgreSQL; this version restores SQLite tenants only/);
-    expect(e.hint).toMatch(/snapshot's SQLite file/);
-  });
-
   it.runIf(engine === 'postgres')('a tenant whose database is missing on the server is reported as such', async () => {
     const r = await fx.core.services.catalogue.get('t-000002');
     await fx.core.services.controlPlane.db.updateTable('tenants').set({ db_location: fx.pg!.name('not_there') }).where('id', '=', r.id).execute();

@@ -28,7 +28,7 @@ import { DEFAULT_IDENTITY, StaffService, type IdentityConfig } from '../staff/st
 import { PRODUCTION_KDF } from '../staff/password.hash';
 import { openObjectStore } from '../storage/object-store';
 import type { ObjectStore } from '../storage/object-store/object-store.port';
-import { TenantDatabases, tenantCopiesDir } from '../tenants/tenant-databases';
+import { TenantDatabases, sweepTenantCopies, tenantCopiesDir } from '../tenants/tenant-databases';
 import { TenantCatalogue } from '../tenants/tenant-catalogue';
 import { readConfig, writeConfig, type ConsoleConfig } from './config';
 import { APP_VERSION } from './version';
@@ -223,6 +223,11 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
   // Expired restore sandboxes are deleted (issue 6: default 24 h), at start and hourly.
   const sweep = () => services.restore.sweep().catch((e: unknown) => log.warn('restore.sweep.failed', { error: (e as Error).message }));
   await sweep();
+  // Temporary tenant copies (PostgreSQL dumps, restores being loaded) left by a crashed run hold customer data: gone at start.
+  await sweepTenantCopies(services.backups.tmpDir).then(
+    ({ removed }) => removed.length > 0 && log.info('tenant-copies.swept', { removed: removed.length }),
+    (e: unknown) => log.warn('tenant-copies.sweep.failed', { error: (e as Error).message }),
+  );
   const sweepTimer = setInterval(() => void sweep(), 60 * 60_000);
   sweepTimer.unref();
 

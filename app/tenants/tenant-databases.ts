@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { TenantRecord } from '../control-plane/tenant-record';
 import { CustosError } from '../shared/errors';
@@ -48,6 +48,57 @@ export function tenantCopiesDir(tmpDir: string, tenantId: string): string {
     throw new CustosError('INVALID_INPUT', `${JSON.stringify(tenantId.slice(0, 80))} is not a tenant ID.`, 'This is a bug in the caller; report it to the engineering team.');
   }
   return join(tmpDir, 'tenant-copies', tenantId);
+}
+
+/**
+ * A new private folder for one temporary copy of a tenant (`<tmp>/tenant-copies/<tenant>/<kind>-XXXXXX`),
+ * marked with this process's ID so that {@link sweepTenantCopies} can tell what a
+ * crashed run left behind from another console's work in progress.
+ */
+export async function makeTenantCopyDir(tmpDir: string, tenantId: string, kind: 'copy' | 'restore'): Promise<string> {
+  const parent = tenantCopiesDir(tmpDir, tenantId);
+  mkdirSync(parent, { recursive: true, mode: 0o700 });
+  const dir = await mkdtemp(join(parent, `${kind}-`));
+  await writeFile(join(dir, OWNER_FILE), String(process.pid), { mode: 0o600 });
+  return dir;
+}
+
+const OWNER_FILE = 'owner.pid';
+/** A folder without an owner file is a crash between mkdtemp and the write; past this age nobody is using it. */
+const UNOWNED_GRACE_MS = 3_600_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporary tenant copies (PostgreSQL dumps for snapshots and exports,
+ * snapshot files being loaded by a restore) whose owning process is gone: a
+ * crash or kill mid-job leaves a customer's data in the temp folder otherwise.
+ * Run at console start. A copy whose owner still runs (another console or a CLI job
+ * on the same data folder) is left alone.
+ */
+export async function sweepTenantCopies(tmpDir: string, now = Date.now()): Promise<{ removed: string[] }> {
+  const root = join(tmpDir, 'tenant-copies');
+  const removed: string[] = [];
+  const list = async (dir: string) => (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory()).map((d) => join(dir, d.name));
+  for (const tenantDir of await list(root)) {
+    for (const copy of await list(tenantDir)) {
+      const owner = Number((await readFile(join(copy, OWNER_FILE), 'utf8').catch(() => '')).trim());
+      const stale = Number.isInteger(owner) && owner > 0 ? owner !== process.pid && !processAlive(owner) : now - (await stat(copy)).mtimeMs > UNOWNED_GRACE_MS;
+      if (!stale) continue;
+      await rm(copy, { recursive: true, force: true, maxRetries: 3 });
+      removed.push(copy);
+    }
+    await rmdir(tenantDir).catch(() => {}); // only when empty
+  }
+  return { removed };
 }
 
 /**
@@ -180,9 +231,7 @@ export class TenantDatabases {
     this.assertLive(r);
     if (r.dbEngine === 'sqlite') return { path: this.pathOf(r), engine: 'sqlite', remove: async () => {} };
     const admin = await this.postgresAdmin(r);
-    const parent = tenantCopiesDir(options.tmpDir, r.id);
-    mkdirSync(parent, { recursive: true, mode: 0o700 });
-    const dir = await mkdtemp(join(parent, 'copy-'));
+    const dir = await makeTenantCopyDir(options.tmpDir, r.id, 'copy');
     const remove = () => rm(dir, { recursive: true, force: true, maxRetries: 3 });
     const path = join(dir, 'tenant.sqlite');
     try {

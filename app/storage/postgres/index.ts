@@ -14,6 +14,7 @@ export {
   type CopyOptions,
   type LoadOptions,
   type CopyResult,
+  type TenantTransaction,
 } from './postgres.tenant-admin';
 export {
   decidePostgresTransport,

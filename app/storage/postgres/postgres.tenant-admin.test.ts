@@ -139,6 +139,47 @@ describe('renameDatabase (the swap of a live restore)', () => {
     expect(allow.rows[0]?.datallowconn).toBe(true);
   });
 
+  it('swaps live → kept and restored → live in one transaction; a failed swap keeps every name', async () => {
+    const live = tp.name('swap_live');
+    const staged = tp.name('swap_staged');
+    const kept = tp.name('swap_kept');
+    await admin.createTenantDatabase(live);
+    await admin.createTenantDatabase(staged);
+    await plain(staged, (c) => c.query("INSERT INTO schema_meta (key, value) VALUES ('marker', 'restored')"));
+    const busy = await admin.openTenant(live, 't-x');
+    await busy.counts();
+    await admin.renameDatabases([
+      [live, kept],
+      [staged, live],
+    ]);
+    await busy.close();
+    const marker = await plain(live, (c) => c.query<{ value: string }>("SELECT value FROM schema_meta WHERE key = 'marker'"));
+    expect(marker.rows).toEqual([{ value: 'restored' }]);
+    expect(await admin.databaseExists(kept)).toBe(true);
+    expect(await admin.databaseExists(staged)).toBe(false);
+
+    // The second rename's target is taken: refused before anything moves.
+    const other = tp.name('swap_other');
+    await admin.createTenantDatabase(other);
+    await expect(admin.renameDatabases([[live, staged], [kept, other]])).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    for (const n of [live, kept, other]) expect(await admin.databaseExists(n)).toBe(true);
+    // Someone takes the second target between the check and the transaction (simulated by hiding it from the
+    // check): the server refuses the second rename, and the first is rolled back with it.
+    const racer = tp.name('swap_racer');
+    const realExists = admin.databaseExists.bind(admin);
+    admin.databaseExists = async (name: string) => (name === racer ? false : realExists(name));
+    try {
+      await admin.createTenantDatabase(racer);
+      await expect(admin.renameDatabases([[live, staged], [kept, racer]])).rejects.toThrow();
+    } finally {
+      admin.databaseExists = realExists;
+    }
+    for (const n of [live, kept, racer]) expect(await admin.databaseExists(n)).toBe(true);
+    expect(await admin.databaseExists(staged)).toBe(false);
+    const allow = await plain('postgres', (c) => c.query<{ n: string }>('SELECT count(*) AS n FROM pg_database WHERE datname = ANY($1) AND NOT datallowconn', [[live, kept, racer]]));
+    expect(allow.rows[0]?.n).toBe('0');
+  });
+
   it('refuses to overwrite, to rename a missing database, or to rename onto itself', async () => {
     const a = tp.name('rename_c');
     const b = tp.name('rename_d');

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { ENTITY_ORDER, entity as entityDef, type EntityDef } from '../../schema';
+import { ENTITY_ORDER, entity as entityDef, type EntityDef, type EntityName } from '../../schema';
 import { CustosError } from '../../shared/errors';
 import { noProgress, throwIfAborted, yieldToLoop, type ProgressSink } from '../../shared/progress';
 import { SqliteTenantDatabase, createTenantDatabaseFile } from '../sqlite/sqlite.tenant-database';
@@ -100,6 +100,13 @@ function unstorable(table: string, column: string, id: unknown, what: string, hi
     column,
     id: typeof id === 'bigint' ? id.toString() : id,
   });
+}
+
+/** A transaction on one tenant database ({@link PostgresTenantAdmin.inTenantTransaction}). */
+export interface TenantTransaction {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
+  /** COPYs the rows with these ids (ascending) of one table from a SQLite tenant file in; returns how many. */
+  copyRowsIn(sqlitePath: string, entityName: EntityName, ids: readonly number[], options?: { nul?: 'refuse' | 'replace'; signal?: AbortSignal }): Promise<number>;
 }
 
 export class PostgresTenantAdmin {
@@ -219,48 +226,119 @@ export class PostgresTenantAdmin {
     return { existed };
   }
 
-  /**
-   * Renames a database, disconnecting its other sessions first (PostgreSQL renames
-   * only a database nobody is connected to). New connections are held off with
-   * ALLOW_CONNECTIONS false while renaming, when this role may set it. The caller
-   * journals both names (a live restore swaps live → old, new → live).
-   */
+  /** Renames a database (see {@link renameDatabases}). */
   async renameDatabase(from: string, to: string): Promise<void> {
-    const a = this.checkTarget(from);
-    const b = this.checkTarget(to);
-    if (a === b) throw new CustosError('INVALID_INPUT', 'A database cannot be renamed to its own name.', 'Give a different new name.');
-    if (!(await this.databaseExists(a))) throw tenantDatabaseMissing(a, a);
-    if (await this.databaseExists(b)) {
-      throw new CustosError('INVALID_INPUT', `A PostgreSQL database named ${b} already exists.`, 'Rename or drop that database first; databases are never overwritten.', { database: b });
+    await this.renameDatabases([[from, to]]);
+  }
+
+  /**
+   * Renames databases in ONE transaction (PostgreSQL renames are transactional), so
+   * a live restore's swap — live → kept, restored → live — is atomic: after a crash
+   * the server holds either both old names or both new ones. Each name moved is
+   * first closed to new connections (ALLOW_CONNECTIONS false, when this role may
+   * set it) and its sessions are disconnected: PostgreSQL renames only a database
+   * nobody is connected to. A name may be a target when an earlier pair moves it
+   * away. Afterwards the renamed databases accept connections again; a crash
+   * before that leaves them closed, which {@link allowConnections} mends (the
+   * restore does so before it checks the new live database).
+   */
+  async renameDatabases(pairs: ReadonlyArray<readonly [from: string, to: string]>): Promise<void> {
+    const moves = pairs.map(([from, to]) => [this.checkTarget(from), this.checkTarget(to)] as const);
+    if (moves.length === 0) return;
+    const froms = new Set<string>();
+    const taken = new Set<string>();
+    for (const [a, b] of moves) {
+      if (a === b) throw new CustosError('INVALID_INPUT', 'A database cannot be renamed to its own name.', 'Give a different new name.');
+      if (froms.has(a) || taken.has(b)) throw new CustosError('INVALID_INPUT', 'A database is moved twice in one rename.', 'This is a bug in the caller; report it to the engineering team.');
+      froms.add(a);
+      taken.add(b);
+    }
+    const freed = new Set<string>();
+    for (const [a, b] of moves) {
+      if (!(await this.databaseExists(a))) throw tenantDatabaseMissing(a, a);
+      if (!freed.has(b) && (await this.databaseExists(b))) {
+        throw new CustosError('INVALID_INPUT', `A PostgreSQL database named ${b} already exists.`, 'Rename or drop that database first; databases are never overwritten.', { database: b });
+      }
+      freed.add(a);
     }
     const client = await this.conn().connect();
+    const blocked: string[] = [];
     try {
-      let blocked = false;
-      try {
-        await client.query(`ALTER DATABASE ${quoteDatabaseName(a)} WITH ALLOW_CONNECTIONS false`);
-        blocked = true;
-      } catch (e) {
-        if (pgErrorCode(e) !== '42501') throw e; // not allowed for this role: terminate and retry instead
-      }
-      try {
-        for (let attempt = 1; ; attempt++) {
-          await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [a]);
-          try {
-            await client.query(`ALTER DATABASE ${quoteDatabaseName(a)} RENAME TO ${quoteDatabaseName(b)}`);
-            break;
-          } catch (e) {
-            // 55006: still in use (a session reconnected between terminate and rename).
-            if (pgErrorCode(e) !== '55006' || attempt >= 5) throw e;
-            await new Promise((r) => setTimeout(r, 100 * attempt));
-          }
+      for (const a of froms) {
+        try {
+          await client.query(`ALTER DATABASE ${quoteDatabaseName(a)} WITH ALLOW_CONNECTIONS false`);
+          blocked.push(a);
+        } catch (e) {
+          if (pgErrorCode(e) !== '42501') throw e; // not allowed for this role: terminate and retry instead
         }
-      } catch (e) {
-        if (blocked) await client.query(`ALTER DATABASE ${quoteDatabaseName(a)} WITH ALLOW_CONNECTIONS true`).catch(() => {});
-        throw e;
       }
-      if (blocked) await client.query(`ALTER DATABASE ${quoteDatabaseName(b)} WITH ALLOW_CONNECTIONS true`);
+      for (let attempt = 1; ; attempt++) {
+        await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()', [[...froms]]);
+        try {
+          await client.query('BEGIN');
+          for (const [a, b] of moves) await client.query(`ALTER DATABASE ${quoteDatabaseName(a)} RENAME TO ${quoteDatabaseName(b)}`);
+          await client.query('COMMIT');
+          break;
+        } catch (e) {
+          await client.query('ROLLBACK').catch(() => {});
+          // 55006: still in use (a session reconnected between terminate and rename).
+          if (pgErrorCode(e) !== '55006' || attempt >= 5) throw e;
+          await new Promise((r) => setTimeout(r, 100 * attempt));
+        }
+      }
+      const renamed = new Map(moves);
+      for (const a of blocked) await this.allowConnections(renamed.get(a) as string);
+      blocked.length = 0;
     } finally {
+      // Failed before the commit: the databases keep their names; open them again.
+      for (const a of blocked) await client.query(`ALTER DATABASE ${quoteDatabaseName(a)} WITH ALLOW_CONNECTIONS true`).catch(() => {});
       client.release();
+    }
+  }
+
+  /** Lets a database accept connections again (after a rename a crash interrupted). A no-op when it already does or is gone. */
+  async allowConnections(database: string): Promise<void> {
+    const name = this.checkTarget(database);
+    const { rows } = await this.conn().query<{ ok: boolean }>('SELECT datallowconn AS ok FROM pg_database WHERE datname = $1', [name]);
+    if (rows[0] && !rows[0].ok) await this.conn().query(`ALTER DATABASE ${quoteDatabaseName(name)} WITH ALLOW_CONNECTIONS true`);
+  }
+
+  /**
+   * Runs `fn` in one read-write transaction on a tenant database: committed when
+   * `fn` resolves, rolled back when it throws (a selective restore's insert).
+   */
+  async inTenantTransaction<T>(database: string, tenantId: string, fn: (tx: TenantTransaction) => Promise<T>): Promise<T> {
+    const name = this.checkTarget(database);
+    const settings = this.settingsFor(name);
+    let client: pg.Client;
+    try {
+      client = await connectPgClient(settings);
+    } catch (e) {
+      if (pgErrorCode(e) === '3D000') throw tenantDatabaseMissing(tenantId, name);
+      throw describeConnectError(e, settings, `the database of tenant ${tenantId}`) ?? e;
+    }
+    try {
+      await client.query('BEGIN');
+      const tx: TenantTransaction = {
+        query: async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => (await client.query<R>(text, values)).rows,
+        copyRowsIn: async (sqlitePath, entityName, ids, options = {}) => {
+          const raw = new Database(sqlitePath, { readonly: true, fileMustExist: true });
+          try {
+            const result: CopyResult = { rows: {}, totalRows: 0, bytes: 0, ms: 0, nulReplaced: 0 };
+            return await this.copyTableIn(client, raw, entityDef(entityName), options.nul ?? 'refuse', result, options.signal ?? new AbortController().signal, () => {}, ids);
+          } finally {
+            raw.close();
+          }
+        },
+      };
+      const out = await fn(tx);
+      await client.query('COMMIT');
+      return out;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      await client.end().catch(() => {});
     }
   }
 
@@ -351,6 +429,8 @@ export class PostgresTenantAdmin {
     result: CopyResult,
     signal: AbortSignal,
     report: (rowsInTable: number) => void,
+    /** Only these rows (ids ascending), into an existing table: no FREEZE, which needs a table made in this transaction. */
+    ids?: readonly number[],
   ): Promise<number> {
     const encoders: CellEncoder[] = e.columns.map((c) => {
       if (isIntegerColumn(c)) {
@@ -378,11 +458,13 @@ export class PostgresTenantAdmin {
       };
     });
     const width = encoders.length;
-    const stmt = raw.prepare(`SELECT ${columnList(e)} FROM ${quoteIdent(e.name)} ORDER BY id`).raw(true).safeIntegers(true);
+    const select = `SELECT ${columnList(e)} FROM ${quoteIdent(e.name)}${ids ? ' WHERE id IN (SELECT value FROM json_each(?))' : ''} ORDER BY id`;
+    const stmt = raw.prepare(select).raw(true).safeIntegers(true);
+    const params = ids ? [JSON.stringify(ids)] : [];
     let rows = 0;
     async function* chunks(): AsyncGenerator<Buffer> {
       let buf = '';
-      for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
+      for (const row of stmt.iterate(...params) as IterableIterator<unknown[]>) {
         const id = row[0];
         let line = (encoders[0] as CellEncoder)(id, id);
         for (let i = 1; i < width; i++) line += '\t' + (encoders[i] as CellEncoder)(row[i], id);
@@ -405,7 +487,7 @@ export class PostgresTenantAdmin {
       report(rows);
     }
     // FREEZE: the table was created in this transaction, so rows are written frozen (no later hint-bit rewrite).
-    const copy = client.query(copyFrom(`COPY ${quoteIdent(e.name)} (${columnList(e)}) FROM STDIN WITH (FORMAT text, FREEZE)`));
+    const copy = client.query(copyFrom(`COPY ${quoteIdent(e.name)} (${columnList(e)}) FROM STDIN WITH (FORMAT text${ids ? '' : ', FREEZE'})`));
     // The read-ahead lets this thread encode the next chunks while the server parses the last ones.
     await pipeline(Readable.from(chunks(), { objectMode: false, highWaterMark: COPY_READ_AHEAD_BYTES }), copy);
     if (copy.rowCount !== rows) {

@@ -221,6 +221,11 @@ export class PostgresTenantDatabase implements TenantDatabase {
 
   private query: Query = (text, values) => this.conn().query(text, values);
 
+  /** Rows of one parameterised statement (restore's checks on live: counts of planned ids, schema_meta). */
+  async rows<R extends Record<string, unknown>>(text: string, values: unknown[] = []): Promise<R[]> {
+    return (await this.conn().query<R>(text, values)).rows;
+  }
+
   inspectSchema(): Promise<PostgresSchemaReport> {
     return inspectPostgresSchema(this.query);
   }
