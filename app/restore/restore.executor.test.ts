@@ -223,7 +223,8 @@ const KILLS: Record<TenantEngine, Record<string, 'old' | 'new'>> = {
 };
 
 describe.each(TENANT_ENGINES)('live restore on %s: the atomic swap under crashes', (engine) => {
-  it.each(Object.entries(KILLS[engine]))('killed at %s: the live database is the %s one; the rerun finishes', async (killAt, expected) => {
+  // Concurrent: each case is its own tenant, journal and child processes (mostly waiting on I/O).
+  it.concurrent.each(Object.entries(KILLS[engine]))('killed at %s: the live database is the %s one; the rerun finishes', async (killAt, expected) => {
     const t = await freshTenant(engine, `crash-${killAt}`);
     const args: RestoreCrashArgs = { live: t.live, tmpDir: t.tmpDir, journalPath: t.journalPath, statusPath: t.statusPath, store: storeArg, requestId: `r-${killAt}`, tenantId: TENANT, work: { kind: 'live', snapshotId }, now: NOW, killAt };
     const crashed = await runChild(args);
