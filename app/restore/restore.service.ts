@@ -26,6 +26,7 @@ import { restoreSnapshotToFile } from '../backups/snapshot.verifier';
 import { RESTORE_STEPS, RESTORE_STEP_LABELS, parseRestoreJournal, type JournalStore } from './restore.journal';
 import { runRestore, type RestoreOutcome, type RestoreWork } from './restore.executor';
 import type { LiveTarget } from './live-target';
+import { LiveCopies } from './live-copies';
 import { postgresLiveTarget } from './live-target.postgres';
 import { sqliteLiveTarget } from './live-target.sqlite';
 import { planRestore, type RestorePlan } from './restore.plan';
@@ -86,10 +87,19 @@ export function planView(p: SelectionPlan): SelectionPlanView {
 }
 
 export class RestoreService {
+  private readonly liveCopies: LiveCopies;
+
   constructor(
     private readonly s: RestoreServices,
     private readonly config: RestoreConfig,
-  ) {}
+  ) {
+    this.liveCopies = new LiveCopies(s.tenantDbs, () => s.backups.tmpDir);
+  }
+
+  /** Removes the shared dumps of live PostgreSQL tenants (console shutdown). */
+  close(): Promise<void> {
+    return this.liveCopies.close();
+  }
 
   private get db() {
     return this.s.controlPlane.db;
@@ -119,15 +129,10 @@ export class RestoreService {
   /**
    * The live database as a SQLite file for the comparison and the selection planner:
    * SQLite, the live file itself (opened read-only); PostgreSQL, a dump of one
-   * instant, removed afterwards. (The insert re-checks everything on live itself.)
+   * instant shared for a minute (live-copies.ts). The insert re-checks everything on live.
    */
-  private async withLiveFile<T>(record: TenantRecord, fn: (livePath: string) => T | Promise<T>): Promise<T> {
-    const copy = await this.s.tenantDbs.sqliteCopy(record, { tmpDir: this.s.backups.tmpDir });
-    try {
-      return await fn(copy.path);
-    } finally {
-      await copy.remove();
-    }
+  private withLiveFile<T>(record: TenantRecord, fn: (livePath: string) => T | Promise<T>): Promise<T> {
+    return this.liveCopies.with(record, fn);
   }
 
   private async liveTarget(record: TenantRecord, requestId: string): Promise<LiveTarget> {
@@ -522,6 +527,7 @@ export class RestoreService {
       },
     };
     const target = await this.liveTarget(record, r.id);
+    await this.liveCopies.invalidate(record.id);
     const started = this.s.jobs.start({
       kind: r.kind === 'live' ? 'restore' : r.kind === 'records' ? 'restore-records' : 'restore-rollback',
       tenantId: record.id,
@@ -571,6 +577,7 @@ export class RestoreService {
   }
 
   private async finished(r: RestoreRequestsTable, o: RestoreOutcome): Promise<void> {
+    await this.liveCopies.invalidate(r.tenant_id);
     const now = this.s.clock.now();
     const rollbackUntil = new Date(now.getTime() + this.config.rollbackDays * 86_400_000).toISOString();
     await this.db

@@ -252,6 +252,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleCore>
       clearInterval(sweepTimer);
       jobs.close();
       await anchor();
+      await services.restore.close();
       await tenantDbs.close();
       await objectStore.close();
       await controlPlane.close();
