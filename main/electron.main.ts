@@ -1,18 +1,22 @@
 /**
  * The Electron shell: one window, the core in a utilityProcess, the contract
  * over one IPC channel. Thin on purpose: features live in app/, never here.
+ * Host features only: the folder dialog, notifications, and File > Database
+ * connections… (PostgreSQL URLs kept with safeStorage, its own window and channel).
  */
-import { app, BrowserWindow, ipcMain, protocol, session, shell, dialog, utilityProcess, net, Notification } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, shell, dialog, utilityProcess, net, Notification, safeStorage } from 'electron';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { CALL_CHANNEL, EVENT_CHANNEL, HOST_PICK_FOLDER } from './ipc-channels';
-import { checkPayload, senderIsTrusted } from './ipc-guard';
+import { CALL_CHANNEL, CONNECTIONS_CHANNEL, EVENT_CHANNEL, HOST_PICK_FOLDER } from './ipc-channels';
+import { checkPayload, parseConnectionsRequest, senderIsTrusted, senderIsWindow } from './ipc-guard';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, isAppUrl, isSafeExternalUrl } from './window-options';
 import { createSecureWindow } from './window.factory';
 import { CSP } from './web-host/csp';
 import { buildMenu } from './menu';
 import { parseWindowState, startUrl, viewToRemember, type WindowState } from './window-state';
+import { CredentialStore, credentialsForCore, describeStartup, type StartupCredentials } from './credential-store';
+import { ConnectionsHost, type CoreState, type TargetsAnswer, type UrlCheckAnswer } from './connections.host';
 
 const here = __dirname; // bundled to CommonJS in dist/main
 const rendererDir = resolve(here, '..', 'renderer');
@@ -32,17 +36,31 @@ let nextId = 1;
 /** Session tokens live here in the main process, one per window, never in renderer storage. */
 const tokens = new Map<number, string>();
 let mainWindow: BrowserWindow | null = null;
+/** The database connections screen (File > Database connections…), the only sender its channel accepts. */
+let connectionsWindow: BrowserWindow | null = null;
+let coreState: CoreState = 'starting';
+/** Questions to the core process that are not contract calls (the connections screen's rules). */
+const hostPending = new Map<number, (result: unknown) => void>();
 
 function dataDir(): string {
   return process.env.CUSTOS_DATA_DIR ?? app.getPath('userData');
 }
 
-function startCore(): Promise<void> {
-  core = utilityProcess.fork(join(here, 'core.worker.cjs'), [], { serviceName: 'custos-core', stdio: 'inherit' });
+/**
+ * Forks the core. `storedUrls` are the PostgreSQL URLs kept in the OS keychain,
+ * already without the variables set in our own environment (credentialsForCore:
+ * the environment wins); they go into the core's environment, where custos.json's
+ * urlEnv names are read.
+ */
+function startCore(storedUrls: Record<string, string>): Promise<void> {
+  core = utilityProcess.fork(join(here, 'core.worker.cjs'), [], { serviceName: 'custos-core', stdio: 'inherit', env: { ...process.env, ...storedUrls } });
   core.on('message', (msg: { kind: string; id?: number; result?: unknown; event?: unknown; message?: string; hint?: string | null }) => {
     if (msg.kind === 'result' && msg.id !== undefined) {
       pending.get(msg.id)?.resolve(msg.result);
       pending.delete(msg.id);
+    } else if (msg.kind === 'host-result' && msg.id !== undefined) {
+      hostPending.get(msg.id)?.(msg.result);
+      hostPending.delete(msg.id);
     } else if (msg.kind === 'event') {
       for (const w of BrowserWindow.getAllWindows()) w.webContents.send(EVENT_CHANNEL, msg.event);
       const e = msg.event as { type?: string; state?: string; kind?: string; done?: number; total?: number | null; message?: string };
@@ -75,6 +93,97 @@ function callCore(webContentsId: number, op: unknown, input: unknown): Promise<{
   });
 }
 
+/** Asks the core process one of the connections screen's questions; it answers even when the core could not open. */
+function askCore<T>(request: { what: 'connection-targets'; dataDir: string } | { what: 'check-postgres-url'; url: string }, unavailable: T): Promise<T> {
+  if (!core) return Promise.resolve(unavailable);
+  const id = nextId++;
+  return new Promise((resolveAsk) => {
+    const timer = setTimeout(() => {
+      hostPending.delete(id);
+      resolveAsk(unavailable);
+    }, 10_000);
+    hostPending.set(id, (result) => {
+      clearTimeout(timer);
+      resolveAsk(result as T);
+    });
+    core!.postMessage({ kind: 'host', id, request });
+  });
+}
+
+const CORE_SILENT = { code: 'CORE_UNREACHABLE', message: 'The console core did not answer, so the rules for database connections cannot be checked.', hint: 'Restart Custos and try again.' };
+
+function connectionTargets(): Promise<TargetsAnswer> {
+  return askCore<TargetsAnswer>({ what: 'connection-targets', dataDir: dataDir() }, { ok: false, error: CORE_SILENT });
+}
+
+/** The signed-in staff member of the console window, asked of the core with that window's own session. */
+async function consoleStaff(): Promise<{ roles: readonly string[] } | null> {
+  if (!mainWindow || mainWindow.isDestroyed() || coreState !== 'running') return null;
+  const id = mainWindow.webContents.id;
+  if (!tokens.has(id)) return null;
+  const r = (await callCore(id, 'session.current', {})).envelope as { ok?: boolean; value?: { staff?: { roles?: unknown; status?: unknown; mustChangePassword?: unknown } } | null };
+  const staff = r.ok ? r.value?.staff : undefined;
+  if (!staff || staff.status !== 'active' || staff.mustChangePassword !== false || !Array.isArray(staff.roles)) return null;
+  return { roles: staff.roles.filter((x): x is string => typeof x === 'string') };
+}
+
+function createConnectionsHost(store: CredentialStore, startup: StartupCredentials): ConnectionsHost {
+  return new ConnectionsHost({
+    store,
+    env: process.env,
+    startup,
+    coreState: () => coreState,
+    targets: connectionTargets,
+    checkUrl: (url) => askCore<UrlCheckAnswer>({ what: 'check-postgres-url', url }, { ok: false, error: CORE_SILENT }),
+    consoleStaff,
+    confirm: async (c) => {
+      const owner = connectionsWindow ?? mainWindow;
+      const options = { type: 'question' as const, title: c.title, message: c.message, detail: c.detail, buttons: c.buttons, defaultId: c.buttons.length - 1, cancelId: c.buttons.length - 1, noLink: true };
+      const r = owner && !owner.isDestroyed() ? await dialog.showMessageBox(owner, options) : await dialog.showMessageBox(options);
+      return r.response;
+    },
+    restart: () => {
+      app.relaunch();
+      app.quit();
+    },
+  });
+}
+
+function registerConnectionsIpc(host: ConnectionsHost): void {
+  ipcMain.handle(CONNECTIONS_CHANNEL, async (event, payload: unknown) => {
+    if (!senderIsWindow(event.senderFrame, event.sender, connectionsWindow && !connectionsWindow.isDestroyed() ? connectionsWindow.webContents.id : null)) {
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'Refused: database connections are managed only from File > Database connections….' } };
+    }
+    const parsed = parseConnectionsRequest(payload);
+    if (!parsed.ok) return { ok: false, error: { code: parsed.code, message: parsed.message } };
+    return host.handle(parsed.request);
+  });
+}
+
+/** File > Database connections…: its own small window, so that only it can reach the connections channel. */
+function openConnectionsWindow(): void {
+  if (connectionsWindow && !connectionsWindow.isDestroyed()) {
+    connectionsWindow.focus();
+    return;
+  }
+  const parent = mainWindow && !mainWindow.isDestroyed() ? mainWindow : null;
+  const w = createSecureWindow(BrowserWindow, join(here, 'preload.cjs'), { width: 760, height: 680 }, {
+    title: 'Custos — Database connections',
+    minWidth: 560,
+    minHeight: 480,
+    minimizable: false,
+    fullscreenable: false,
+    ...(parent ? { parent, modal: true } : {}),
+  });
+  connectionsWindow = w;
+  lockDown(w);
+  w.once('ready-to-show', () => w.show());
+  w.on('closed', () => {
+    if (connectionsWindow === w) connectionsWindow = null;
+  });
+  void w.loadURL(`${APP_ORIGIN}/index.html#/connections`);
+}
+
 function registerIpc(): void {
   ipcMain.handle(CALL_CHANNEL, async (event, op: unknown, input: unknown) => {
     if (!senderIsTrusted(event.senderFrame, event.sender)) {
@@ -91,6 +200,7 @@ function registerIpc(): void {
         : await dialog.showOpenDialog({ title: 'Choose the export destination', properties: ['openDirectory', 'createDirectory'] });
       return { ok: true, value: { path: r.canceled ? null : (r.filePaths[0] ?? null) } };
     }
+    if (coreState !== 'running') return { ok: false, error: { code: 'CORE_UNREACHABLE', message: 'The console core is not running.', hint: 'Restart Custos; if it does not start, read the message it shows.' } };
     const result = await callCore(event.sender.id, op, input);
     if (result.sessionToken !== undefined) {
       if (result.sessionToken) tokens.set(event.sender.id, result.sessionToken);
@@ -139,12 +249,8 @@ function saveWindowState(w: BrowserWindow): void {
   }
 }
 
-export function createMainWindow(): BrowserWindow {
-  const state = loadWindowState();
-  const w = createSecureWindow(BrowserWindow, join(here, 'preload.cjs'), state);
-  if (state.maximized) w.maximize();
-  w.once('ready-to-show', () => w.show());
-  w.on('close', () => saveWindowState(w));
+/** Navigation, redirects, webviews and new windows: the same limits for every window of ours. */
+function lockDown(w: BrowserWindow): void {
   w.webContents.on('will-navigate', (e, url) => {
     if (!isAppUrl(url)) e.preventDefault();
   });
@@ -163,6 +269,15 @@ export function createMainWindow(): BrowserWindow {
     }
     return { action: 'deny' };
   });
+}
+
+export function createMainWindow(): BrowserWindow {
+  const state = loadWindowState();
+  const w = createSecureWindow(BrowserWindow, join(here, 'preload.cjs'), state);
+  if (state.maximized) w.maximize();
+  w.once('ready-to-show', () => w.show());
+  w.on('close', () => saveWindowState(w));
+  lockDown(w);
   w.webContents.on('destroyed', () => tokens.delete(w.webContents.id));
   void w.loadURL(startUrl(APP_ORIGIN, state));
   return w;
@@ -183,16 +298,62 @@ app.whenReady().then(async () => {
   hardenSession();
   registerAppProtocol();
   registerIpc();
-  buildMenu(() => mainWindow, app.getPath('logs'));
+  // PostgreSQL URLs kept with the OS keychain (issue 8), read after 'ready' (safeStorage needs it on Linux).
+  // An unreadable store never stops the start: the core falls back to the environment, and we say so.
+  const store = new CredentialStore({ dir: app.getPath('userData'), safeStorage });
+  const startup = credentialsForCore(store, process.env);
+  console.log(`custos: ${describeStartup(startup)}`); // variable names only, never a URL
+  if (startup.problem) console.warn(`custos: ${startup.problem.message}`);
+  registerConnectionsIpc(createConnectionsHost(store, startup));
+  buildMenu(() => mainWindow, app.getPath('logs'), openConnectionsWindow);
   try {
-    await startCore();
+    await startCore(startup.env);
   } catch (e) {
-    dialog.showErrorBox('Custos could not start', (e as Error).message);
+    coreState = 'failed';
+    await offerRecovery((e as Error).message, startup);
+    return;
+  }
+  coreState = 'running';
+  mainWindow = createMainWindow();
+  if (startup.problem) {
+    const { message, hint } = startup.problem;
+    mainWindow.once('ready-to-show', () => {
+      if (mainWindow) void dialog.showMessageBox(mainWindow, { type: 'warning', title: 'Stored database connections', message: 'Custos started with the environment variables only.', detail: `${message}\n\n${hint}` });
+    });
+  }
+});
+
+/**
+ * The core could not open: most often because custos.json names a PostgreSQL URL
+ * variable that is not set. Nobody can sign in, so the connections screen is offered
+ * here, to the person at this desktop, when custos.json names such a variable.
+ */
+async function offerRecovery(message: string, startup: StartupCredentials): Promise<void> {
+  const targets = await connectionTargets();
+  const canConfigure = targets.ok && targets.targets.length > 0;
+  const storeNote = startup.problem ? `\n\n${startup.problem.message}` : '';
+  if (!canConfigure) {
+    dialog.showErrorBox('Custos could not start', `${message}${storeNote}`);
     app.exit(1);
     return;
   }
-  mainWindow = createMainWindow();
-});
+  const r = await dialog.showMessageBox({
+    type: 'error',
+    title: 'Custos could not start',
+    message: 'Custos could not start',
+    detail: `${message}${storeNote}\n\nIf a PostgreSQL URL is missing or wrong, you can keep it in this computer's OS keychain under Database connections… (the environment variable, when set, still wins).`,
+    buttons: ['Quit', 'Database connections…'],
+    defaultId: 1,
+    cancelId: 0,
+    noLink: true,
+  });
+  if (r.response !== 1) {
+    app.exit(1);
+    return;
+  }
+  // Closing this window (the only one) quits, through window-all-closed.
+  openConnectionsWindow();
+}
 
 app.on('window-all-closed', () => {
   core?.postMessage({ kind: 'close' });

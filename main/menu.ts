@@ -1,11 +1,18 @@
 import { Menu, shell, app, dialog, type BrowserWindow } from 'electron';
 
-/** Standard menus with their usual shortcuts, plus "Open logs folder" and About. */
-export function buildMenu(getWindow: () => BrowserWindow | null, logsDir: string): void {
+/**
+ * Standard menus with their usual shortcuts, plus File > Database connections… (the
+ * OS-keychain store of PostgreSQL URLs, desktop only), "Open logs folder" and About.
+ */
+export function buildMenu(getWindow: () => BrowserWindow | null, logsDir: string, openConnections: () => void): void {
   const isMac = process.platform === 'darwin';
   const template: Electron.MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
-    { role: 'fileMenu' },
+    {
+      label: 'File',
+      // Electron's default fileMenu (Close on macOS, Quit elsewhere), after our item.
+      submenu: [{ label: 'Database connections…', click: () => openConnections() }, { type: 'separator' }, isMac ? { role: 'close' } : { role: 'quit' }],
+    },
     { role: 'editMenu' },
     {
       label: 'View',

@@ -17,6 +17,9 @@ describe('window state', () => {
     expect(viewToRemember(`${ORIGIN}/index.html#/sign-in`, ORIGIN)).toBeUndefined();
     expect(viewToRemember(`${ORIGIN}/index.html#javascript:alert(1)`, ORIGIN)).toBeUndefined();
     expect(viewToRemember('not a url', ORIGIN)).toBeUndefined();
+    // The database connections screen lives in its own window; the console window never opens on it.
+    expect(viewToRemember(`${ORIGIN}/index.html#/connections`, ORIGIN)).toBeUndefined();
+    expect(parseWindowState(JSON.stringify({ width: 1000, height: 700, lastView: '#/connections' })).lastView).toBeUndefined();
   });
 
   it('an edited or broken state file falls back to defaults and cannot redirect the window', () => {

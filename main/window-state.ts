@@ -19,6 +19,8 @@ export interface WindowState {
 export const DEFAULT_WINDOW_STATE: WindowState = { width: 1280, height: 820 };
 
 const VIEW = /^#\/[A-Za-z0-9/_\-.~%?=&+,]{0,400}$/;
+/** Not worth returning to; and the database connections screen belongs to its own window only. */
+const NOT_REMEMBERED = /^#\/(sign-in|setup|change-password|connections)/;
 
 /** The hash route to remember, or undefined (sign-in and setup screens are not worth returning to). */
 export function viewToRemember(url: string, appOrigin: string): string | undefined {
@@ -30,7 +32,7 @@ export function viewToRemember(url: string, appOrigin: string): string | undefin
   }
   if (u.origin !== appOrigin && `${u.protocol}//${u.host}` !== appOrigin) return undefined;
   const hash = u.hash;
-  if (!VIEW.test(hash) || /^#\/(sign-in|setup|change-password)/.test(hash)) return undefined;
+  if (!VIEW.test(hash) || NOT_REMEMBERED.test(hash)) return undefined;
   return hash;
 }
 
@@ -56,7 +58,7 @@ export function parseWindowState(text: string | null): WindowState {
     out.y = y;
   }
   if (o.maximized === true) out.maximized = true;
-  if (typeof o.lastView === 'string' && VIEW.test(o.lastView)) out.lastView = o.lastView;
+  if (typeof o.lastView === 'string' && VIEW.test(o.lastView) && !NOT_REMEMBERED.test(o.lastView)) out.lastView = o.lastView;
   return out;
 }
 

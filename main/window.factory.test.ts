@@ -28,6 +28,20 @@ describe('the window factory (Electron security checklist)', () => {
     });
     expect(wp.enableBlinkFeatures).toBeUndefined();
   });
+
+  it('a secondary window (database connections) changes its chrome, never its webPreferences', () => {
+    let seen: BrowserWindowConstructorOptions | null = null;
+    class Recording {
+      constructor(o: BrowserWindowConstructorOptions) {
+        seen = o;
+      }
+    }
+    // Even a caller that smuggles webPreferences past the type gets the factory's own.
+    const chrome = { title: 'Database connections', minWidth: 560, modal: true, webPreferences: { sandbox: false, nodeIntegration: true } };
+    createSecureWindow(Recording as never, '/app/preload.cjs', { width: 720, height: 640 }, chrome as never);
+    expect(seen!).toMatchObject({ title: 'Database connections', minWidth: 560, modal: true, width: 720 });
+    expect(seen!.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: '/app/preload.cjs' });
+  });
 });
 
 describe('URL policy', () => {
@@ -54,7 +68,7 @@ describe('URL policy', () => {
 });
 
 describe('the preload', () => {
-  it('exposes exactly custos.call and custos.on, and on() listens only to console events', async () => {
+  it('exposes exactly custos.call, custos.connections and custos.on; on() listens only to console events', async () => {
     const exposed: Record<string, Record<string, unknown>> = {};
     const invoke = vi.fn(async () => ({ ok: true, value: null }));
     const on = vi.fn();
@@ -64,9 +78,13 @@ describe('the preload', () => {
     }));
     await import('./preload');
     expect(Object.keys(exposed)).toEqual(['custos']);
-    expect(Object.keys(exposed.custos!).sort()).toEqual(['call', 'on']);
+    expect(Object.keys(exposed.custos!).sort()).toEqual(['call', 'connections', 'on']);
     await (exposed.custos!.call as (op: unknown, i: unknown) => Promise<unknown>)({ toString: () => 'tenants.list' }, {});
     expect(invoke).toHaveBeenCalledWith('custos:call', 'tenants.list', {});
+    // The connections screen's channel carries its request as it is; main parses it (parseConnectionsRequest).
+    await (exposed.custos!.connections as (r: unknown) => Promise<unknown>)({ action: 'status' });
+    expect(invoke).toHaveBeenLastCalledWith('custos:connections', { action: 'status' });
+    expect(invoke).toHaveBeenCalledTimes(2);
     const off = (exposed.custos!.on as (e: string, f: () => void) => () => void)('ipc-anything', () => {});
     expect(on).not.toHaveBeenCalled();
     expect(typeof off).toBe('function');

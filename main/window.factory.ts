@@ -13,20 +13,25 @@ export interface WindowGeometry {
   y?: number;
 }
 
+/** What a secondary window (the database connections screen) may change; never webPreferences. */
+export type WindowChrome = Pick<BrowserWindowConstructorOptions, 'parent' | 'modal' | 'title' | 'minWidth' | 'minHeight' | 'resizable' | 'minimizable' | 'maximizable' | 'fullscreenable'>;
+
 export function createSecureWindow(
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => ElectronBrowserWindow,
   preloadPath: string,
   geometry: WindowGeometry,
+  chrome: WindowChrome = {},
 ): ElectronBrowserWindow {
   return new BrowserWindow({
     ...geometry,
     minWidth: 900,
     minHeight: 560,
     title: 'Custos',
+    ...chrome,
     show: false,
     backgroundColor: '#f6f7f9',
     webPreferences: {
-      // Reviewed: main/preload.ts exposes exactly custos.call and custos.on (see preload test).
+      // Reviewed: main/preload.ts exposes exactly custos.call, custos.on and custos.connections (see preload test).
       preload: preloadPath, // eng-disable PRELOAD_JS_CHECK
       contextIsolation: true,
       sandbox: true,

@@ -20,7 +20,7 @@ export const RESTORE_STEP_LABELS: Record<RestoreStepId, string> = {
   'mark-restoring': 'Mark the tenant "restoring" (other jobs wait)',
   'safety-snapshot': 'Take a safety snapshot of the live database',
   swap: 'Swap the restored database in (atomic rename), or insert the selected records',
-  verify: 'Verify the new live database (integrity, row counts)',
+  verify: 'Verify the live database (SQLite integrity or PostgreSQL schema, schema version, row counts)',
   files: 'Report file rows whose objects are no longer in storage',
   finish: 'Mark the tenant active again and record the result',
 };

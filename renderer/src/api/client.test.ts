@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, call, onEvent, onSessionLost, type ConsoleEvent } from './client';
+import { ApiError, call, canManageConnections, connectionsRequest, onEvent, onSessionLost, type ConsoleEvent } from './client';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -152,5 +152,34 @@ describe('Electron transport (window.custos)', () => {
   it('a rejected IPC call becomes CORE_UNREACHABLE', async () => {
     vi.stubGlobal('window', { custos: { call: vi.fn(async () => Promise.reject(new Error('ipc gone'))), on: vi.fn() } });
     await expect(call('setup.status', {})).rejects.toMatchObject({ code: 'CORE_UNREACHABLE' });
+  });
+});
+
+describe('the desktop-only database connections channel', () => {
+  it('is offered only where the desktop bridge has it (never under the web host)', async () => {
+    expect(canManageConnections()).toBe(false);
+    await expect(connectionsRequest({ action: 'status' })).rejects.toMatchObject({ code: 'DESKTOP_ONLY' });
+    vi.stubGlobal('window', { custos: { call: vi.fn(), on: vi.fn() } });
+    expect(canManageConnections()).toBe(false);
+    vi.stubGlobal('window', { custos: { call: vi.fn(), on: vi.fn(), connections: vi.fn() } });
+    expect(canManageConnections()).toBe(true);
+  });
+
+  it('unwraps the envelope and throws its error; never goes over fetch', async () => {
+    const fetch = vi.fn();
+    vi.stubGlobal('fetch', fetch);
+    const connections = vi
+      .fn()
+      .mockResolvedValueOnce({ ok: true, value: { mode: 'running' } })
+      .mockResolvedValueOnce({ ok: false, error: { code: 'FORBIDDEN', message: 'Only an admin…', hint: 'Sign in as an admin.' } })
+      .mockResolvedValueOnce('garbage')
+      .mockRejectedValueOnce(new Error('ipc gone'));
+    vi.stubGlobal('window', { custos: { call: vi.fn(), on: vi.fn(), connections } });
+    await expect(connectionsRequest({ action: 'status' })).resolves.toEqual({ mode: 'running' });
+    expect(connections).toHaveBeenCalledWith({ action: 'status' });
+    await expect(connectionsRequest({ action: 'status' })).rejects.toMatchObject({ code: 'FORBIDDEN', hint: 'Sign in as an admin.' });
+    await expect(connectionsRequest({ action: 'status' })).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(connectionsRequest({ action: 'status' })).rejects.toMatchObject({ code: 'CORE_UNREACHABLE' });
+    expect(fetch).not.toHaveBeenCalled();
   });
 });

@@ -25,6 +25,8 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo
 export interface CustosBridge {
   call(op: string, input: unknown): Promise<unknown>;
   on(event: string, fn: (payload: unknown) => void): () => void;
+  /** Desktop only: the database connections screen's channel (answered by the main process, from that window only). */
+  connections?(request: unknown): Promise<unknown>;
 }
 
 declare global {
@@ -107,6 +109,30 @@ export async function pickFolder(): Promise<string | null> {
   if (!b) return null;
   const env = (await b.call('host.pickFolder', {})) as { ok: boolean; value?: { path: string | null } };
   return env.ok ? (env.value?.path ?? null) : null;
+}
+
+/**
+ * The database connections screen (File > Database connections…) exists only in the
+ * desktop app: the URLs are kept with the OS keychain through Electron's safeStorage,
+ * which the web host does not have.
+ */
+export function canManageConnections(): boolean {
+  return typeof bridge()?.connections === 'function';
+}
+
+/** One request to the connections channel; the envelope unwrapped, errors thrown as ApiError. */
+export async function connectionsRequest<T>(request: Record<string, unknown>): Promise<T> {
+  const b = bridge();
+  if (!b || typeof b.connections !== 'function') throw new ApiError({ code: 'DESKTOP_ONLY', message: 'Database connections are managed in the desktop app only.' });
+  let answer: unknown;
+  try {
+    answer = await b.connections(request);
+  } catch {
+    throw new ApiError(UNREACHABLE);
+  }
+  if (!isEnvelope(answer)) throw new ApiError({ code: 'INTERNAL', message: 'The desktop app answered in an unexpected format.' });
+  if (answer.ok) return answer.value as T;
+  throw new ApiError(answer.error);
 }
 
 const UNREACHABLE: ErrorInfo = {

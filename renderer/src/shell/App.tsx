@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, onSessionLost, toErrorInfo, type ErrorInfo, type OpOutput, type SessionLost } from '../api/client';
+import { ConnectionsScreen, isConnectionsRoute } from '../connections';
 import { FirstAdminForm } from '../setup';
 import { ChangePasswordForm, SignInForm } from '../sign-in';
 import { ErrorMessage } from '../ui/ErrorMessage';
@@ -24,6 +25,8 @@ type Phase =
   | { kind: 'console'; session: SessionInfo };
 
 export function App() {
+  // The desktop app's File > Database connections… window (never the web host: no bridge, no route).
+  if (isConnectionsRoute(window.location.hash)) return <ConnectionsScreen />;
   return (
     <ToastProvider>
       <Lifecycle />

@@ -1,0 +1,1 @@
+export { ConnectionsScreen, isConnectionsRoute } from './ConnectionsScreen';
