@@ -509,6 +509,8 @@ export class RestoreService {
     } else {
       work = { kind: 'live', snapshotId: r.snapshot_id };
     }
+    // Before the request is marked running: an unreachable database server leaves it as it was.
+    const target = await this.liveTarget(record, r.id);
     const from = r.status;
     const u = await this.db
       .updateTable('restore_requests')
@@ -526,7 +528,6 @@ export class RestoreService {
         await this.db.updateTable('restore_requests').set({ journal: JSON.stringify(j), safety_snapshot_id: j.safetySnapshotId, updated_at: this.now() }).where('id', '=', r.id).execute();
       },
     };
-    const target = await this.liveTarget(record, r.id);
     await this.liveCopies.invalidate(record.id);
     const started = this.s.jobs.start({
       kind: r.kind === 'live' ? 'restore' : r.kind === 'records' ? 'restore-records' : 'restore-rollback',
