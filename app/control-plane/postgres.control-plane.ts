@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { CustosError } from '../shared/errors';
-import { createPgPool, probePool } from '../storage/postgres/pg-connection';
+import { connectPgClient, createPgPool, probePool } from '../storage/postgres/pg-connection';
 import { postgresConnectionSettings, type PgTlsOptions } from '../storage/postgres/tls.policy';
 import type { ControlPlane } from './control-plane.port';
 import type { ControlPlaneDatabase, ControlPlaneDb } from './control-plane.schema';
@@ -34,6 +34,8 @@ export interface PostgresControlPlaneOptions {
  * software (or kysely's migration lock) takes on the same database.
  */
 export const ADVISORY_LOCK_SPACE = 0x43757374;
+/** Key space of tenant job locks ('Cusu'): session-level, so apart from the transaction-level names above. */
+export const TENANT_LOCK_SPACE = 0x43757375;
 
 export async function openPostgresControlPlane(options: PostgresControlPlaneOptions): Promise<ControlPlane> {
   const settings = postgresConnectionSettings(options.url, options.ssl);
@@ -69,6 +71,29 @@ export async function openPostgresControlPlane(options: PostgresControlPlaneOpti
         await sql`SELECT pg_advisory_xact_lock(${ADVISORY_LOCK_SPACE}::int4, hashtext(${lockName}))`.execute(trx);
         return fn(trx);
       });
+    },
+    async tryTenantLock(tenantId, mode) {
+      // A session-level lock lives as long as its connection: one connection per
+      // running job, outside the pool, so a long export never starves the pool and a
+      // dead process's locks go with its connections.
+      const client = await connectPgClient(settings);
+      try {
+        const fn = mode === 'shared' ? 'pg_try_advisory_lock_shared' : 'pg_try_advisory_lock';
+        const { rows } = await client.query<{ ok: boolean }>(`SELECT ${fn}($1::int4, hashtext($2)) AS ok`, [TENANT_LOCK_SPACE, tenantId]);
+        if (rows[0]?.ok) {
+          let released = false;
+          return async () => {
+            if (released) return;
+            released = true;
+            await client.end().catch(() => {});
+          };
+        }
+      } catch (e) {
+        await client.end().catch(() => {});
+        throw e;
+      }
+      await client.end().catch(() => {});
+      return null;
     },
     close() {
       // db.destroy() ends the pool; twice would throw "Called end on pool more than once".

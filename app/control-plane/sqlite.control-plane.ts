@@ -22,6 +22,9 @@ export async function openSqliteControlPlane(path: string): Promise<ControlPlane
     engine: 'sqlite',
     location: path,
     db,
+    async tryTenantLock() {
+      return async () => {};
+    },
     async exclusive(_lockName, fn) {
       // kysely's SQLite driver runs one connection behind a mutex, so within this
       // process transactions are already serial; BEGIN IMMEDIATE takes SQLite's

@@ -11,7 +11,7 @@ import type { EventEmitter } from 'node:events';
 import type { ConsoleEvent, JobProgressEvent } from '../api/contract';
 import type { AuditActor } from '../audit/audit.chain';
 import type { AuditLog } from '../audit/audit.service';
-import type { ControlPlane } from '../control-plane/control-plane.port';
+import type { ControlPlane, TenantLockMode } from '../control-plane/control-plane.port';
 import type { JobsTable } from '../control-plane/control-plane.schema';
 import type { Clock } from '../shared/clock.port';
 import { CustosError, toErrorInfo, type ErrorInfo } from '../shared/errors';
@@ -62,6 +62,8 @@ interface Live {
 
 const RUNNER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 const STALE_AFTER_MS = 2 * 60_000;
+/** How often a job waiting for another console's job on the same tenant asks again. */
+const TENANT_LOCK_RETRY_MS = 1000;
 
 function toView(r: JobsTable): JobView {
   return {
@@ -85,7 +87,7 @@ function toView(r: JobsTable): JobView {
 
 export class JobRunner {
   private readonly live = new Map<string, Live>();
-  /** Per-tenant chain so exclusive jobs run alone (in this process; the tenant status guards across processes). */
+  /** Per-tenant chain so exclusive jobs run alone in this process; across processes, the control plane's tenant lock. */
   private readonly tenantTail = new Map<string, Promise<unknown>>();
   private readonly running = new Map<string, Set<Promise<unknown>>>();
   private heartbeat: NodeJS.Timeout | null = null;
@@ -190,11 +192,13 @@ export class JobRunner {
 
   private async execute<T>(spec: JobSpec<T>, live: Live): Promise<T> {
     const { view } = live;
+    let release: (() => Promise<void>) | null = null;
     await this.audit.append({ actor: spec.actor, action: `job.start:${spec.kind}`, tenantId: spec.tenantId, params: { jobId: view.id, ...spec.params }, outcome: { status: 'ok' } });
     view.phase = 'starting';
     this.emit(live, true);
     try {
       if (live.controller.signal.aborted) throw new CustosError('JOB_CANCELLED', 'The job was cancelled before it started.');
+      if (spec.tenantId) release = await this.tenantLock(spec.tenantId, spec.exclusive ? 'exclusive' : 'shared', live);
       const result = await spec.run({ jobId: view.id, signal: live.controller.signal, progress: (p) => this.onProgress(live, p) });
       const summary = spec.summarize ? spec.summarize(result) : result;
       await this.finish(live, 'succeeded', summary ?? null, null);
@@ -207,7 +211,30 @@ export class JobRunner {
       await this.audit.append({ actor: spec.actor, action: `job.end:${spec.kind}`, tenantId: spec.tenantId, params: { jobId: view.id }, outcome: { status: 'failed', code: info.code } });
       throw cancelled ? new CustosError('JOB_CANCELLED', info.message, info.hint) : e;
     } finally {
+      await release?.();
       this.live.delete(view.id);
+    }
+  }
+
+  /**
+   * Waits, cancellable and shown as a phase, while another console sharing the
+   * control plane runs a conflicting job on the tenant (a restore there, an export
+   * here). Waiting rather than refusing: the job is queued, as it is behind a job
+   * of this console.
+   */
+  private async tenantLock(tenantId: string, mode: TenantLockMode, live: Live): Promise<() => Promise<void>> {
+    for (let attempt = 0; ; attempt++) {
+      const release = await this.cp.tryTenantLock(tenantId, mode);
+      if (release) return release;
+      if (attempt === 0) {
+        live.view.phase = 'waiting for another console';
+        this.emit(live, true);
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, TENANT_LOCK_RETRY_MS);
+        live.controller.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      });
+      if (live.controller.signal.aborted) throw new CustosError('JOB_CANCELLED', 'The job was cancelled while it waited for another console.');
     }
   }
 

@@ -44,4 +44,37 @@ describe('console on a PostgreSQL control plane', () => {
     expect(v.ok).toBe(true);
     expect(v.checked).toBeGreaterThanOrEqual(3);
   });
+
+  it('two desktops on the same control plane: two staff approving one restore request at once — exactly one approval stands', async () => {
+    // A second console process on the same control plane (its own pool, its own job runner).
+    const core2 = await openConsole({ dataDir: tmp.dir, seedDemo: false, identity: { kdf: TEST_KDF } });
+    try {
+      const s = core.services;
+      const ctxFor = async (email: string, roles: ('support' | 'technical')[]) => {
+        const m = await s.staff.create({ email, displayName: email, roles, password: 'Kestrel#Harbour42', mustChangePassword: false });
+        return { transport: 'http' as const, sessionToken: (await s.staff.openSession(m.id, 'http')).token };
+      };
+      const support = await ctxFor('sam@vendor.example', ['support']);
+      const tech1 = await ctxFor('tia@vendor.example', ['technical']);
+      const tech2 = await ctxFor('tom@vendor.example', ['technical']);
+      const record = await s.catalogue.get('t-000001');
+      const m = await s.backups.snapshotTenant(record, { signal: new AbortController().signal, progress: () => {} });
+      const req = await core.dispatch(support, 'restore.request', { kind: 'live', tenantId: 't-000001', snapshotId: m.snapshotId, ticket: 'SUP-1', reason: 'Import damaged the account' });
+      expect(req.envelope.ok).toBe(true);
+      const requestId = (req.envelope as { value: { id: string } }).value.id;
+
+      const [r1, r2] = await Promise.all([core.dispatch(tech1, 'restore.approve', { requestId }), core2.dispatch(tech2, 'restore.approve', { requestId })]);
+      const outcomes = [r1, r2].map((r) => (r.envelope.ok ? 'ok' : r.envelope.error.code)).sort();
+      expect(outcomes).toEqual(['APPROVAL_INVALID', 'ok']);
+      const row = await s.controlPlane.db.selectFrom('restore_requests').select(['status', 'approved_by']).where('id', '=', requestId).executeTakeFirstOrThrow();
+      expect(row.status).toBe('approved');
+      expect(['tia@vendor.example', 'tom@vendor.example']).toContain(row.approved_by);
+      const approvals = await s.audit.query({ action: 'restore.approve', limit: 10 });
+      expect(approvals.filter((a) => a.outcome.status === 'ok')).toHaveLength(1);
+      // Both processes appended to one chain, which still verifies.
+      expect((await verifyAudit(s.audit, s.objectStore)).ok).toBe(true);
+    } finally {
+      await core2.close();
+    }
+  }, 60_000);
 });
