@@ -200,6 +200,24 @@ describe('requests and jobs', () => {
     expect(list.map((r) => r.kind)).toEqual(expect.arrayContaining(['live', 'records', 'rollback']));
   }, 60_000);
 
+  it('a run that cannot reach the tenant database leaves the request approved, to run again', async () => {
+    const req = await call(support, 'restore.request', { kind: 'live', tenantId: 't-000001', snapshotId, ticket: 'SUP-79', reason: 'Second try after an import' });
+    await call(tech, 'restore.approve', { requestId: req.id });
+    await call(tech, 'grants.open', { tenantId: 't-000001', reason: 'Running the approved restore', ticket: 'SUP-79' });
+    const cp = fx.core.services.controlPlane.db;
+    const { db_location: location } = await cp.selectFrom('tenants').select('db_location').where('id', '=', 't-000001').executeTakeFirstOrThrow();
+    // A catalogue entry this console cannot use (a file outside the tenants folder / not a database name).
+    await cp.updateTable('tenants').set({ db_location: '../elsewhere' }).where('id', '=', 't-000001').execute();
+    try {
+      const r = await fx.core.dispatch(tech, 'restore.run', { tenantId: 't-000001', requestId: req.id });
+      expect(r.envelope.ok ? 'ok' : r.envelope.error.code).toMatch(/^(TENANT_SCHEMA_UNEXPECTED|CONFIG_INVALID)$/);
+      expect((await call(support, 'restore.get', { requestId: req.id })).status).toBe('approved');
+    } finally {
+      await cp.updateTable('tenants').set({ db_location: location }).where('id', '=', 't-000001').execute();
+    }
+    expect((await call(support, 'restore.cancel', { requestId: req.id, reason: 'Not needed any more' })).status).toBe('cancelled');
+  });
+
   it('sandboxes expire and are deleted with their file', async () => {
     const file = join(fx.dataDir, 'sandboxes', 't-000001', sandboxId, 'snapshot.sqlite');
     expect(existsSync(file)).toBe(true);
