@@ -109,6 +109,8 @@ test('selective restore: find the snapshot of a day, compare in a sandbox, bring
   await panel.getByTestId('restore-open-sandbox').click();
   await expect(page.getByTestId('justification-dialog')).toBeVisible();
   await justifyIfAsked(page);
+  // The grant opened here shows on the Access card at once, without a reload.
+  await expect(page.locator('[data-testid="grant-row"][data-mine="true"][data-state="live"]')).toHaveCount(1);
   const compare = panel.getByTestId('sandbox-compare-view');
   await expect(compare).toBeVisible({ timeout: 60_000 });
   await expect(panel.locator('[data-testid="sandbox-row"][data-status="ready"]')).toHaveCount(1);

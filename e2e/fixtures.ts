@@ -129,6 +129,8 @@ export async function ensureSignedIn(page: Page, email = ADMIN.email, password =
 export async function signOut(page: Page): Promise<void> {
   await page.getByTestId('signout').click();
   await expect(page.getByTestId('signin-form')).toBeVisible();
+  // The last staff member's notices go with them.
+  await expect(page.locator('.toast')).toHaveCount(0);
 }
 
 /** Creates a staff member on the Staff screen; returns the temporary password shown for hand-over. */

@@ -15,14 +15,27 @@ import { writeFileAtomic } from '../shared/fs-atomic';
 export const RESTORE_STEPS = ['preflight', 'mark-restoring', 'safety-snapshot', 'swap', 'verify', 'files', 'finish'] as const;
 export type RestoreStepId = (typeof RESTORE_STEPS)[number];
 
-export const RESTORE_STEP_LABELS: Record<RestoreStepId, string> = {
-  preflight: 'Download and check the snapshot (checksums, integrity, schema, row counts)',
+const COMMON_STEP_LABELS = {
   'mark-restoring': 'Mark the tenant "restoring" (other jobs wait)',
   'safety-snapshot': 'Take a safety snapshot of the live database',
-  swap: 'Swap the restored database in (atomic rename), or insert the selected records',
-  verify: 'Verify the live database (SQLite integrity or PostgreSQL schema, schema version, row counts)',
   files: 'Report file rows whose objects are no longer in storage',
   finish: 'Mark the tenant active again and record the result',
+} as const;
+
+/** What each step does, as the request page and the run dialog list it, per kind of restore. */
+export const RESTORE_STEP_LABELS: Record<'database' | 'records', Record<RestoreStepId, string>> = {
+  database: {
+    preflight: 'Download and check the snapshot (checksums, integrity, schema, row counts)',
+    ...COMMON_STEP_LABELS,
+    swap: 'Swap the restored database in (atomic rename)',
+    verify: 'Verify the new live database (integrity, schema version, row counts against the snapshot)',
+  },
+  records: {
+    preflight: 'Check that the sandbox the selection was made in is still there',
+    ...COMMON_STEP_LABELS,
+    swap: 'Insert the selected records in one transaction, re-checking the preview',
+    verify: 'Check the live database after the insert (integrity, schema version)',
+  },
 };
 
 export type TenantStatusBefore = 'active' | 'suspended' | 'offboarding';

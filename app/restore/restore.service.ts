@@ -356,7 +356,7 @@ export class RestoreService {
       rollbackUntil: r.rollback_until,
       rolledBackBy: r.rolled_back_by,
       canRollBack,
-      steps: RESTORE_STEPS.map((id) => ({ id, label: RESTORE_STEP_LABELS[id], doneAt: journal?.steps[id]?.doneAt ?? null })),
+      steps: RESTORE_STEPS.map((id) => ({ id, label: RESTORE_STEP_LABELS[r.kind === 'records' ? 'records' : 'database'][id], doneAt: journal?.steps[id]?.doneAt ?? null })),
       result: r.result ? (JSON.parse(r.result) as RestoreRequestView['result']) : null,
       error: r.error ? (JSON.parse(r.error) as RestoreRequestView['error']) : null,
     };

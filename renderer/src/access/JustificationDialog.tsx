@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { call, toErrorInfo, type ErrorInfo } from '../api/client';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { ModalDialog } from '../ui/ModalDialog';
+import { announceGrant } from './grant-events';
 import { DEFAULT_GRANT_MINUTES, GRANT_DURATIONS, REASON_MIN, validateJustification, type GrantView } from './grant-time';
 
 /**
@@ -43,7 +44,9 @@ export function JustificationDialog({
     setBusy(true);
     setError(null);
     try {
-      onGranted(await call('grants.open', { tenantId, reason: reason.trim(), ticket: ticket.trim(), minutes }));
+      const g = await call('grants.open', { tenantId, reason: reason.trim(), ticket: ticket.trim(), minutes });
+      announceGrant(g);
+      onGranted(g);
     } catch (err) {
       setError(toErrorInfo(err));
       setBusy(false);

@@ -20,6 +20,7 @@ import { Spinner } from '../ui/Spinner';
 import { utcTitle } from '../ui/format';
 import { JustificationDialog } from './JustificationDialog';
 import { RecordsBrowser } from './RecordsBrowser';
+import { onGrantOpened } from './grant-events';
 import { formatRemaining, grantState, ownLiveGrant, remainingMs, type GrantView } from './grant-time';
 import { isRecordEntity, type RecordEntity } from './record-cells';
 import '../staff/staff.css';
@@ -77,6 +78,15 @@ export function TenantAccess({ tenantId, tenantName = null }: { tenantId: string
   useEffect(() => {
     void loadGrants();
   }, [loadGrants]);
+  // A grant opened elsewhere on the page (e.g. for a restore sandbox) shows here at once.
+  useEffect(
+    () =>
+      onGrantOpened((g) => {
+        if (g.tenantId !== tenantId) return;
+        setGrants((l) => (l.state === 'ok' ? { state: 'ok', value: [g, ...l.value.filter((x) => x.id !== g.id)] } : l));
+      }),
+    [tenantId],
+  );
 
   const list = grants.state === 'ok' ? grants.value : [];
   const own = me ? ownLiveGrant(list, me.id, tenantId, now) : null;

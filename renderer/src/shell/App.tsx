@@ -11,7 +11,7 @@ import { ChangePasswordForm, SignInForm } from '../sign-in';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Spinner } from '../ui/Spinner';
 import { Shell } from './Shell';
-import { ToastProvider } from './toasts';
+import { ToastProvider, useToasts } from './toasts';
 
 export type SessionInfo = NonNullable<OpOutput<'session.current'>>;
 export type ConsoleMeta = Omit<OpOutput<'setup.status'>, 'needsFirstAdmin'>;
@@ -41,6 +41,11 @@ function Lifecycle() {
   useEffect(() => {
     phaseRef.current = phase;
   }, [phase]);
+  // Whoever signs in next does not see the last staff member's notices.
+  const { clear: clearToasts } = useToasts();
+  useEffect(() => {
+    if (phase.kind === 'sign-in' || phase.kind === 'setup') clearToasts();
+  }, [phase.kind, clearToasts]);
 
   const enter = useCallback((session: SessionInfo) => {
     setPhase(session.staff.mustChangePassword ? { kind: 'change-password', session } : { kind: 'console', session });

@@ -10,9 +10,11 @@ interface Toast {
 
 interface ToastApi {
   show(kind: ToastKind, text: string, hint?: string): void;
+  /** Removes every notice (sign-out: they may name tenants, and belong to the last staff member). */
+  clear(): void;
 }
 
-const ToastContext = createContext<ToastApi>({ show: () => {} });
+const ToastContext = createContext<ToastApi>({ show: () => {}, clear: () => {} });
 
 export function useToasts(): ToastApi {
   return useContext(ToastContext);
@@ -40,6 +42,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     [dismiss],
   );
 
+  const clear = useCallback(() => {
+    setToasts([]);
+    for (const t of timers.current.values()) clearTimeout(t);
+    timers.current.clear();
+  }, []);
+
   useEffect(() => {
     const all = timers.current;
     return () => {
@@ -48,7 +56,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  const api = useMemo(() => ({ show }), [show]);
+  const api = useMemo(() => ({ show, clear }), [show, clear]);
   return (
     <ToastContext.Provider value={api}>
       {children}

@@ -4,8 +4,8 @@
  * (access/TenantAccess: the grants, the justification, the browser). Panels for exports, backups and
  * deletion say plainly that they are not available yet.
  */
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { call, toErrorInfo, type ErrorInfo, type OpOutput } from '../api/client';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { call, onEvent, toErrorInfo, type ErrorInfo, type OpOutput } from '../api/client';
 import { CopyButton } from '../ui/CopyButton';
 import { DateText } from '../ui/DateText';
 import { ErrorMessage } from '../ui/ErrorMessage';
@@ -26,34 +26,61 @@ type Loadable<T> = { state: 'loading' } | { state: 'ok'; value: T } | { state: '
 /** Same rule as the contract's tenantIdSchema: anything else never reaches the server. */
 const TENANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): [Loadable<T>, () => void] {
+/** [value, retry (shows loading), refresh (keeps what is shown until the new value is in; a failure keeps it)]. */
+function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): [Loadable<T>, () => void, () => void] {
   const [value, setValue] = useState<Loadable<T>>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  const silent = useRef(false);
   useEffect(() => {
     let live = true;
-    setValue({ state: 'loading' });
+    const quiet = silent.current;
+    silent.current = false;
+    if (!quiet) setValue({ state: 'loading' });
     load().then(
       (v) => live && setValue({ state: 'ok', value: v }),
-      (e: unknown) => live && setValue({ state: 'error', error: toErrorInfo(e) }),
+      (e: unknown) => live && setValue((old) => (quiet && old.state === 'ok' ? old : { state: 'error', error: toErrorInfo(e) })),
     );
     return () => {
       live = false;
     };
   }, [attempt, ...deps]); // eslint-disable-line react-hooks/exhaustive-deps
-  return [value, useCallback(() => setAttempt((a) => a + 1), [])];
+  const retry = useCallback(() => setAttempt((a) => a + 1), []);
+  const refresh = useCallback(() => {
+    silent.current = true;
+    setAttempt((a) => a + 1);
+  }, []);
+  return [value, retry, refresh];
 }
 
 export function TenantPage({ tenantId }: { tenantId: string }) {
   const valid = TENANT_ID.test(tenantId);
   const back = directoryStore.lastHash;
-  const [detail, retryDetail] = useLoad<Detail>(
+  const [detail, retryDetail, refreshDetail] = useLoad<Detail>(
     () => (valid ? call('tenants.get', { tenantId }) : Promise.reject(new Error('bad id'))),
     [tenantId],
   );
-  const [stats, retryStats] = useLoad<Stats>(
+  const [stats, retryStats, refreshStats] = useLoad<Stats>(
     () => (valid ? call('tenants.stats', { tenantId }) : Promise.reject(new Error('bad id'))),
     [tenantId],
   );
+
+  // A job of this tenant moving to its next phase or ending may change its status ("restoring",
+  // "offboarding") or its counts (a restore): the header follows without a reload.
+  useEffect(() => {
+    const phases = new Map<string, string>();
+    return onEvent((e) => {
+      if (e.type !== 'job' || e.tenantId !== tenantId) return;
+      if (e.state === 'running') {
+        if (phases.get(e.jobId) === e.phase) return;
+        phases.set(e.jobId, e.phase);
+        refreshDetail();
+        return;
+      }
+      phases.delete(e.jobId);
+      refreshDetail();
+      refreshStats();
+    });
+  }, [tenantId, refreshDetail, refreshStats]);
 
   useEffect(() => {
     if (detail.state === 'ok') document.title = `${detail.value.name} · Custos`;
