@@ -4,7 +4,8 @@
  * under the tenant's prefixes, a planted leftover fails verification with its key,
  * and a process killed at each step is finished by a rerun with exact totals.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { runCrashChild } from '../testing/crash-child';
 import { randomUUID } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -139,17 +140,7 @@ async function readObject(store: ObjectStore, key: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function runChild(args: CrashChildArgs): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.NODE_OPTIONS; // vitest's loaders have no business in the child
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(args)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
-  });
-}
+const runChild = (args: CrashChildArgs) => runCrashChild(CHILD, args);
 
 describe.each(['local', 's3'] as const)('deletion execution on %s storage', (kind) => {
   it('leaves nothing under the tenant prefixes, spares the neighbour, and issues a verifiable certificate', async () => {

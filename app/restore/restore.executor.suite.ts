@@ -11,7 +11,7 @@
  * selective restore killed after its commit completes on rerun without inserting twice.
  */
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
+import { runCrashChild } from '../testing/crash-child';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { restoreSnapshotToFile } from '../backups/snapshot.verifier';
@@ -69,17 +69,7 @@ function integrityOk(path: string): boolean {
   }
 }
 
-function runChild(args: RestoreCrashArgs): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(args)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
-  });
-}
+const runChild = (args: RestoreCrashArgs) => runCrashChild(CHILD, args);
 
 /** Registers the suite for these engines (call at a test file's top level). */
 export function restoreExecutorSuite(engines: readonly TenantEngine[]): void {
