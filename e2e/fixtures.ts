@@ -1,10 +1,12 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 
 export const ADMIN = { email: 'root@vendor.example', name: 'Rita Root', password: 'Kestrel#Harbour42' };
 export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -20,12 +22,12 @@ export interface ConsoleServer {
   restart(configPatch?: Record<string, unknown>): Promise<void>;
 }
 
-async function startServer(dataDir: string, demoTenants: number): Promise<{ child: ChildProcess; url: string }> {
+async function startServer(dataDir: string, demoTenants: number, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
   const urlFile = join(dataDir, '..', `url-${Date.now()}.txt`);
   const child = spawn(process.execPath, [join(repoRoot, 'bin', 'custos.mjs'), 'serve', '--data-dir', dataDir, '--port', '0', '--url-file', urlFile, '--demo-tenants', String(demoTenants)], {
     cwd: repoRoot,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env },
+    env: { ...process.env, ...env },
   });
   const deadline = Date.now() + 90_000;
   while (!existsSync(urlFile)) {
@@ -36,7 +38,80 @@ async function startServer(dataDir: string, demoTenants: number): Promise<{ chil
   return { child, url: readFileSync(urlFile, 'utf8').trim() };
 }
 
-export const test = base.extend<{}, { server: ConsoleServer }>({
+/** A console whose tenants live on PostgreSQL (issue 8), with one snapshot of t-000001 taken today. */
+export interface PgConsoleServer {
+  url: string;
+  dataDir: string;
+  /** The server every tenant database of this run is on, and this run's database name prefix. */
+  serverUrl: string;
+  dbPrefix: string;
+  /** One statement against a tenant database (its catalogue name). */
+  query<R extends Record<string, unknown>>(database: string, text: string, values?: unknown[]): Promise<R[]>;
+}
+
+export const PG_SERVER_URL = process.env.CUSTOS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function custos(args: string[], env: NodeJS.ProcessEnv): void {
+  execFileSync(process.execPath, [join(repoRoot, 'bin', 'custos.mjs'), ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function pgClient(url: string): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: url });
+  c.on('error', () => {});
+  await c.connect();
+  return c;
+}
+
+export const test = base.extend<{}, { server: ConsoleServer; pgServer: PgConsoleServer }>({
+  pgServer: [
+    async ({}, use) => {
+      const root = mkdtempSync(join(tmpdir(), 'custos-e2e-pg-'));
+      const dataDir = join(root, 'data');
+      // This run's own database names: other runs (and a demo fleet) on the same server are never touched.
+      const dbPrefix = `custos_e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}_`;
+      const env = { CUSTOS_TENANTS_PG_URL: PG_SERVER_URL };
+      const dropAll = async () => {
+        const c = await pgClient(PG_SERVER_URL);
+        try {
+          const { rows } = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [dbPrefix]);
+          for (const r of rows) if (/^custos_e2e_[a-z0-9_]+$/.test(r.datname)) await c.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+        } finally {
+          await c.end();
+        }
+      };
+      let child: ChildProcess | null = null;
+      try {
+        custos(['demo', 'seed', '--engine', 'postgres', '--url', PG_SERVER_URL, '--db-prefix', dbPrefix, '--tenants', '3', '--data-dir', dataDir], env);
+        custos(['--data-dir', dataDir, 'backup', 'run', '--tenant', 't-000001'], env);
+        const started = await startServer(dataDir, 3, env);
+        child = started.child;
+        await use({
+          url: started.url,
+          dataDir,
+          serverUrl: PG_SERVER_URL,
+          dbPrefix,
+          async query(database, text, values = []) {
+            const u = new URL(PG_SERVER_URL);
+            u.pathname = `/${database}`;
+            const c = await pgClient(u.toString());
+            try {
+              return (await c.query(text, values)).rows;
+            } finally {
+              await c.end();
+            }
+          },
+        });
+      } finally {
+        if (child) {
+          child.kill('SIGTERM');
+          await new Promise((r) => (child!.exitCode !== null ? r(null) : child!.once('exit', r)));
+        }
+        await dropAll();
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+    { scope: 'worker', timeout: 180_000 },
+  ],
   server: [
     async ({}, use) => {
       const root = mkdtempSync(join(tmpdir(), 'custos-e2e-'));
