@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Locator, Page } from '@playwright/test';
-import { test, expect, ADMIN, addStaff, ensureSignedIn, firstSignIn, gotoTenants, openConsole, shot, signIn, signOut, type ConsoleServer } from './fixtures';
+import { test, expect, ADMIN, addStaff, ensureSignedIn, firstSignIn, openConsole, shot, signOut, type ConsoleServer } from './fixtures';
+import { approveAsAdmin, justifyIfAsked, openTenant, reveal, runToCompletion, signInToTenant } from './restore-steps';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -13,32 +13,6 @@ const TENANT = 't-000001';
 function liveDbPath(server: ConsoleServer, dbLocation: string): string {
   const cfg = JSON.parse(readFileSync(join(server.dataDir, 'custos.json'), 'utf8')) as { tenantDatabases?: { dir?: string } };
   return resolve(server.dataDir, cfg.tenantDatabases?.dir ?? 'tenants', dbLocation);
-}
-
-async function openTenant(page: Page, slug: string, id: string): Promise<void> {
-  await gotoTenants(page);
-  await page.getByTestId('tenant-search').fill(slug);
-  await page.locator(`[data-testid="tenant-row"][data-tenant-id="${id}"]`).click();
-  await expect(page.getByTestId('restore-panel')).toBeVisible();
-}
-
-/** Scrolls the console's own scroller to an element (scrollIntoView would also shift the window under the shell). */
-async function reveal(l: Locator): Promise<void> {
-  await l.evaluate((el) => {
-    const scroller = el.closest('.shell__main');
-    if (!scroller) return el.scrollIntoView();
-    scroller.scrollTop += el.getBoundingClientRect().top - scroller.getBoundingClientRect().top - 12;
-  });
-}
-
-async function justifyIfAsked(page: Page): Promise<void> {
-  const dialog = page.getByTestId('justification-dialog');
-  if (await dialog.isVisible()) {
-    await dialog.getByTestId('justification-reason').fill('Customer lost an opportunity; restoring it from the backup');
-    await dialog.getByTestId('justification-ticket').fill('SUP-6006');
-    await dialog.getByTestId('justification-submit').click();
-    await expect(dialog).toBeHidden();
-  }
 }
 
 test('selective restore: find the snapshot of a day, compare in a sandbox, bring back a deleted opportunity with its lines and history, four eyes, run', async ({ page, server }) => {
@@ -92,7 +66,7 @@ test('selective restore: find the snapshot of a day, compare in a sandbox, bring
   await addStaff(page, TESS.email, TESS.name, ['technical'], TESS.temp);
   await signOut(page);
   await firstSignIn(page, TESS.email, TESS.temp, TESS.pw);
-  await openTenant(page, tenant.slug, tenant.id);
+  await openTenant(page, tenant);
 
   // The day plan.
   const panel = page.getByTestId('restore-panel');
@@ -150,31 +124,12 @@ test('selective restore: find the snapshot of a day, compare in a sandbox, bring
   await expect(request.getByTestId('restore-approve')).toBeDisabled();
   await signOut(page);
 
-  // The admin approves.
-  await signIn(page, ADMIN.email, ADMIN.password);
-  await expect(page.getByTestId('account-menu')).toBeVisible();
-  await openTenant(page, tenant.slug, tenant.id);
-  const asAdmin = page.locator(`[data-testid="restore-request"][data-request-id="${requestId}"]`);
-  await asAdmin.getByTestId('restore-approve').click();
-  await page.getByTestId('restore-approve-confirm').click();
-  await expect(asAdmin).toHaveAttribute('data-status', 'approved');
-  await expect(asAdmin.getByTestId('restore-run')).toHaveCount(0); // admins approve; technical staff run
-  await signOut(page);
-
-  // The technical staff member runs it (under a justification) and sees it completed.
-  await signIn(page, TESS.email, TESS.pw);
-  await expect(page.getByTestId('account-menu')).toBeVisible();
-  await openTenant(page, tenant.slug, tenant.id);
-  const mine = page.locator(`[data-testid="restore-request"][data-request-id="${requestId}"]`);
-  await mine.getByTestId('restore-run').click();
-  const runDialog = page.getByTestId('restore-run-dialog');
-  await expect(runDialog).toContainText(/safety snapshot/i);
-  await runDialog.getByTestId('restore-run-confirm').click();
-  // Still within the grant given for the sandbox: no question; otherwise the justification is asked for again.
-  await expect.poll(async () => (await page.getByTestId('justification-dialog').isVisible()) || !(await runDialog.isVisible())).toBe(true);
-  await justifyIfAsked(page);
-  await expect(runDialog).toBeHidden();
-  await expect(mine).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
+  // The admin approves; the technical staff member runs it (under a justification) and sees it completed.
+  await approveAsAdmin(page, tenant, requestId!);
+  await signInToTenant(page, TESS.email, TESS.pw, tenant);
+  const mine = await runToCompletion(page, requestId!, 'SUP-6006', async (runDialog) => {
+    await expect(runDialog).toContainText(/safety snapshot/i);
+  });
   await expect(mine.locator('[data-testid="restore-result-count"][data-entity="opportunities"]')).toHaveAttribute('data-count', '1');
   await expect(mine.locator('[data-testid="restore-result-count"][data-entity="opportunity_lines"]')).toHaveAttribute('data-count', String(expected.lines));
   await expect(mine.getByTestId('restore-rollback-until')).toContainText(/possible until/);
@@ -226,7 +181,7 @@ test('whole database: support plans a day without its own snapshot, requests fro
   await addStaff(page, SID.email, SID.name, ['support'], SID.temp);
   await signOut(page);
   await firstSignIn(page, SID.email, SID.temp, SID.pw);
-  await openTenant(page, tenant.slug, tenant.id);
+  await openTenant(page, tenant);
 
   const panel = page.getByTestId('restore-panel');
   await expect(panel.getByTestId('restore-sandboxes')).toHaveCount(0); // sandboxes are for technical staff
@@ -257,28 +212,13 @@ test('whole database: support plans a day without its own snapshot, requests fro
   await expect(request.getByTestId('restore-approve')).toHaveCount(0); // support staff do not approve
   await signOut(page);
 
-  await signIn(page, ADMIN.email, ADMIN.password);
-  await expect(page.getByTestId('account-menu')).toBeVisible();
-  await openTenant(page, tenant.slug, tenant.id);
-  const asAdmin = page.locator(`[data-testid="restore-request"][data-request-id="${requestId}"]`);
-  await asAdmin.getByTestId('restore-approve').click();
-  await page.getByTestId('restore-approve-confirm').click();
-  await expect(asAdmin).toHaveAttribute('data-status', 'approved');
-  await signOut(page);
-
-  await signIn(page, TESS.email, TESS.pw);
-  await expect(page.getByTestId('account-menu')).toBeVisible();
-  await openTenant(page, tenant.slug, tenant.id);
-  const run = page.locator(`[data-testid="restore-request"][data-request-id="${requestId}"]`);
-  await run.getByTestId('restore-run').click();
-  const runDialog = page.getByTestId('restore-run-dialog');
-  await expect(runDialog.getByTestId('restore-run-live-warning')).toContainText(/restoring/);
-  await expect(runDialog.getByTestId('restore-run-live-warning')).toContainText(/safety snapshot/);
-  await shot(page, 'restore-run-live');
-  await runDialog.getByTestId('restore-run-confirm').click();
-  await expect.poll(async () => (await page.getByTestId('justification-dialog').isVisible()) || !(await runDialog.isVisible())).toBe(true);
-  await justifyIfAsked(page);
-  await expect(run).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
+  await approveAsAdmin(page, tenant, requestId!);
+  await signInToTenant(page, TESS.email, TESS.pw, tenant);
+  const run = await runToCompletion(page, requestId!, 'SUP-6006', async (runDialog) => {
+    await expect(runDialog.getByTestId('restore-run-live-warning')).toContainText(/restoring/);
+    await expect(runDialog.getByTestId('restore-run-live-warning')).toContainText(/safety snapshot/);
+    await shot(page, 'restore-run-live');
+  });
   const restoredOpportunities = Number(await run.locator('[data-testid="restore-result-count"][data-entity="opportunities"]').getAttribute('data-count'));
   const live = new Database(liveDbPath(server, tenant.dbLocation), { readonly: true });
   try {

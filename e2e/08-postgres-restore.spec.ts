@@ -7,7 +7,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, ADMIN, addStaff, ensureSignedIn, firstSignIn, gotoTenants, shot, signIn, signOut, type PgConsoleServer } from './fixtures';
+import { test, expect, addStaff, ensureSignedIn, firstSignIn, shot, signOut, type PgConsoleServer } from './fixtures';
+import { approveAsAdmin, justifyIfAsked, openTenant, reveal, runToCompletion, signInToTenant, type TenantRef } from './restore-steps';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -23,57 +24,18 @@ function controlPlane<T>(server: PgConsoleServer, fn: (db: Database.Database) =>
   }
 }
 
-function tenantRow(server: PgConsoleServer): { slug: string; dbLocation: string; dbEngine: string } {
-  return controlPlane(server, (db) => db.prepare('SELECT slug, db_location AS dbLocation, db_engine AS dbEngine FROM tenants WHERE id = ?').get(TENANT) as { slug: string; dbLocation: string; dbEngine: string });
+function tenantRow(server: PgConsoleServer): TenantRef & { dbLocation: string; dbEngine: string } {
+  return controlPlane(server, (db) => db.prepare('SELECT id, slug, db_location AS dbLocation, db_engine AS dbEngine FROM tenants WHERE id = ?').get(TENANT) as TenantRef & { dbLocation: string; dbEngine: string });
 }
 
-async function openTenant(page: Page, slug: string): Promise<void> {
-  await gotoTenants(page);
-  await page.getByTestId('tenant-search').fill(slug);
-  await page.locator(`[data-testid="tenant-row"][data-tenant-id="${TENANT}"]`).click();
-  await expect(page.getByTestId('restore-panel')).toBeVisible();
-}
-
-async function justifyIfAsked(page: Page): Promise<void> {
-  const dialog = page.getByTestId('justification-dialog');
-  if (await dialog.isVisible()) {
-    await dialog.getByTestId('justification-reason').fill('Customer lost a deal; restoring it from the backup');
-    await dialog.getByTestId('justification-ticket').fill('SUP-8808');
-    await dialog.getByTestId('justification-submit').click();
-    await expect(dialog).toBeHidden();
-  }
-}
-
-async function reveal(page: Page, testId: string): Promise<void> {
-  await page.getByTestId(testId).first().evaluate((el) => {
-    const scroller = el.closest('.shell__main');
-    if (scroller) scroller.scrollTop += el.getBoundingClientRect().top - scroller.getBoundingClientRect().top - 12;
-  });
-}
-
-/** Approves as the admin, then runs as Teo (under a justification if his grant ended). */
-async function approveAndRun(page: Page, slug: string, requestId: string): Promise<void> {
+/** From signed in as Teo: sign out, the admin approves, Teo signs in again and runs it to completion. */
+async function approveAndRun(page: Page, tenant: TenantRef, requestId: string): Promise<void> {
   await signOut(page);
-  await signIn(page, ADMIN.email, ADMIN.password);
-  await expect(page.getByTestId('account-menu')).toBeVisible();
-  await openTenant(page, slug);
-  const asAdmin = page.locator(`[data-testid="restore-request"][data-request-id="${requestId}"]`);
-  await asAdmin.getByTestId('restore-approve').click();
-  await page.getByTestId('restore-approve-confirm').click();
-  await expect(asAdmin).toHaveAttribute('data-status', 'approved');
-  await signOut(page);
-  await signIn(page, TEO.email, TEO.pw);
-  await expect(page.getByTestId('account-menu')).toBeVisible();
-  await openTenant(page, slug);
-  const mine = page.locator(`[data-testid="restore-request"][data-request-id="${requestId}"]`);
-  await mine.getByTestId('restore-run').click();
-  const runDialog = page.getByTestId('restore-run-dialog');
-  await runDialog.getByTestId('restore-run-confirm').click();
-  await expect.poll(async () => (await page.getByTestId('justification-dialog').isVisible()) || !(await runDialog.isVisible())).toBe(true);
-  await justifyIfAsked(page);
-  await expect(mine).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
-  await mine.locator('.restore-journal summary').click();
-  await expect(mine.locator('[data-testid="restore-steps"] [data-done="true"]')).toHaveCount(7);
+  await approveAsAdmin(page, tenant, requestId);
+  await signInToTenant(page, TEO.email, TEO.pw, tenant);
+  const card = await runToCompletion(page, requestId, 'SUP-8808');
+  await card.locator('.restore-journal summary').click();
+  await expect(card.locator('[data-testid="restore-steps"] [data-done="true"]')).toHaveCount(7);
 }
 
 test('a PostgreSQL tenant: a deleted deal comes back selectively, then the whole database is swapped for the snapshot', async ({ page, pgServer }) => {
@@ -110,7 +72,7 @@ test('a PostgreSQL tenant: a deleted deal comes back selectively, then the whole
   await addStaff(page, TEO.email, TEO.name, ['technical'], TEO.temp);
   await signOut(page);
   await firstSignIn(page, TEO.email, TEO.temp, TEO.pw);
-  await openTenant(page, tenant.slug);
+  await openTenant(page, tenant);
   await expect(page.getByTestId('tenant-page')).toContainText('PostgreSQL');
 
   // Today's plan, a sandbox, the comparison against live PostgreSQL.
@@ -120,13 +82,13 @@ test('a PostgreSQL tenant: a deleted deal comes back selectively, then the whole
   await expect(panel.getByTestId('restore-plan')).toHaveAttribute('data-kind', 'exact');
   await panel.getByTestId('restore-open-sandbox').click();
   await expect(page.getByTestId('justification-dialog')).toBeVisible();
-  await justifyIfAsked(page);
+  await justifyIfAsked(page, 'SUP-8808');
   const compare = panel.getByTestId('sandbox-compare-view');
   await expect(compare).toBeVisible({ timeout: 60_000 });
   const oppRow = compare.locator('[data-testid="compare-row"][data-entity="opportunities"]');
   await expect(oppRow.locator('[data-filter="onlySnapshot"]')).toHaveText('1');
   await expect(compare.locator('[data-testid="compare-row"][data-entity="opportunity_lines"] [data-filter="onlySnapshot"]')).toHaveText(String(opp!.lines));
-  await reveal(page, 'sandbox-compare-view');
+  await reveal(compare);
   await shot(page, 'pg-restore-compare');
 
   await oppRow.locator('[data-filter="onlySnapshot"]').click();
@@ -140,9 +102,9 @@ test('a PostgreSQL tenant: a deleted deal comes back selectively, then the whole
   await expect(preview).toBeHidden();
   const selective = panel.locator('[data-testid="restore-request"][data-kind="records"]').first();
   const selectiveId = (await selective.getAttribute('data-request-id'))!;
-  await approveAndRun(page, tenant.slug, selectiveId);
+  await approveAndRun(page, tenant, selectiveId);
   await expect(page.locator(`[data-testid="restore-request"][data-request-id="${selectiveId}"] [data-testid="restore-result-count"][data-entity="opportunities"]`)).toHaveAttribute('data-count', '1');
-  await reveal(page, 'restore-request');
+  await reveal(page.getByTestId('restore-request').first());
   await shot(page, 'pg-restore-selective-done');
 
   // Back in PostgreSQL, with its lines and history.
@@ -169,8 +131,8 @@ test('a PostgreSQL tenant: a deleted deal comes back selectively, then the whole
   await expect(live).toBeHidden();
   const whole = panel.locator('[data-testid="restore-request"][data-kind="live"]').first();
   const wholeId = (await whole.getAttribute('data-request-id'))!;
-  await approveAndRun(page, tenant.slug, wholeId);
-  await reveal(page, 'restore-request');
+  await approveAndRun(page, tenant, wholeId);
+  await reveal(page.getByTestId('restore-request').first());
   await shot(page, 'pg-restore-live-done');
 
   const [overwritten] = await pgServer.query<{ n: string }>(db, `SELECT count(*) AS n FROM persons WHERE last_name = 'Overwritten by an import'`);

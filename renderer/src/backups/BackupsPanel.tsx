@@ -9,7 +9,7 @@ import { call, toErrorInfo, type ErrorInfo, type OpOutput } from '../api/client'
 import type { SnapshotRowView } from '../../../app/api/contract';
 import { JobProgress, type JobView } from '../jobs';
 import { DateText } from '../ui/DateText';
-import { ErrorMessage } from '../ui/ErrorMessage';
+import { ErrorMessage, DismissibleError, type TitledError } from '../ui/ErrorMessage';
 import { Spinner } from '../ui/Spinner';
 import { formatBytes, plural } from '../ui/format';
 import { BackupCalendar } from './BackupCalendar';
@@ -37,7 +37,7 @@ export function BackupsPanel({ tenantId, tenant }: { tenantId: string; tenant: {
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
   const [jobs, setJobs] = useState<PanelJob[]>([]);
-  const [actionError, setActionError] = useState<{ title: string; error: ErrorInfo } | null>(null);
+  const [actionError, setActionError] = useState<TitledError | null>(null);
   const [starting, setStarting] = useState(false);
   const [pruning, setPruning] = useState(false);
 
@@ -149,13 +149,7 @@ export function BackupsPanel({ tenantId, tenant }: { tenantId: string; tenant: {
         </div>
       </header>
 
-      {actionError ? (
-        <ErrorMessage error={actionError.error} title={actionError.title}>
-          <button type="button" className="button button--small" onClick={() => setActionError(null)}>
-            Dismiss
-          </button>
-        </ErrorMessage>
-      ) : null}
+      <DismissibleError value={actionError} onDismiss={() => setActionError(null)} />
 
       {jobs.length > 0 ? (
         <div className="backups-panel__jobs">

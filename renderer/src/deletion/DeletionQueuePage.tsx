@@ -146,7 +146,7 @@ export function DeletionQueuePage() {
             <p className="empty-state__title">{filtered ? 'No deletion request matches' : 'No deletion requests yet'}</p>
             <p className="empty-state__text">
               {filtered ? (
-                <button type="button" className="deletion-link-button" onClick={() => setQ((p) => ({ ...p, status: null, overdue: false }))}>
+                <button type="button" className="link-button" onClick={() => setQ((p) => ({ ...p, status: null, overdue: false }))}>
                   Show all requests
                 </button>
               ) : canFile(roles) ? (

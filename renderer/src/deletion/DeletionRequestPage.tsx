@@ -12,7 +12,7 @@ import { useToasts } from '../shell/toasts';
 import { useSession } from '../staff/session-context';
 import { CopyButton } from '../ui/CopyButton';
 import { DateText } from '../ui/DateText';
-import { ErrorMessage } from '../ui/ErrorMessage';
+import { ErrorMessage, DismissibleError, type TitledError } from '../ui/ErrorMessage';
 import { Spinner } from '../ui/Spinner';
 import { factsOf, offeredActions, type ActionOffer, type OfferedAction } from './deletion-actions';
 import { approvalText, dueWarning, formatCountdown, formatDay } from './deletion-format';
@@ -65,7 +65,7 @@ export function DeletionRequestPage({ requestId }: { requestId: string }) {
   const [tenant, setTenant] = useState<TenantDetail | null>(null);
   const [job, setJob] = useState<LiveJob | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [actionError, setActionError] = useState<{ title: string; error: ErrorInfo } | null>(null);
+  const [actionError, setActionError] = useState<TitledError | null>(null);
   const [scheduling, setScheduling] = useState(false);
   const [focus] = useState(() => parseHash(window.location.hash).params.get('focus'));
   // After completion the catalogue is anonymised; the certificate keeps the tenant's name.
@@ -312,13 +312,7 @@ export function DeletionRequestPage({ requestId }: { requestId: string }) {
               ))}
           </ul>
         ) : null}
-        {actionError ? (
-          <ErrorMessage error={actionError.error} title={actionError.title}>
-            <button type="button" className="button button--small" onClick={() => setActionError(null)}>
-              Dismiss
-            </button>
-          </ErrorMessage>
-        ) : null}
+        <DismissibleError value={actionError} onDismiss={() => setActionError(null)} />
       </header>
 
       <div className="cards deletion-cards">

@@ -350,7 +350,7 @@ export function FinalExportDialog({ request, tenant, onClose, onDone }: DialogPr
                 <li key={s.jobId}>
                   <button
                     type="button"
-                    className="deletion-link-button"
+                    className="link-button"
                     onClick={() => {
                       setJobId(s.jobId);
                       if (s.location) setLocation(s.location);

@@ -173,7 +173,7 @@ export function RunDialog({ r, tenantName, onClose, onStarted }: { r: RestoreReq
         {live ? (
           <div className="restore-warning" data-testid="restore-run-live-warning">
             <p>
-              <strong>The live database of {tenantName} is replaced</strong> by the snapshot taken <DateText iso={r.snapshotTakenAt} withTime />. While it runs, the tenant shows <span className="restore-badge restore-badge--running">restoring</span> and its other jobs wait.
+              <strong>The live database of {tenantName} is replaced</strong> by the snapshot taken <DateText iso={r.snapshotTakenAt} withTime />. While it runs, the tenant shows <span className="badge restore-badge restore-badge--running">restoring</span> and its other jobs wait.
             </p>
             <p>A safety snapshot of the database as it is now is taken first: the restore can be rolled back to it for a while after it ran.</p>
           </div>

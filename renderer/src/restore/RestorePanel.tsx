@@ -13,7 +13,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { call, toErrorInfo, type ErrorInfo } from '../api/client';
 import { useToasts } from '../shell/toasts';
 import { useSession } from '../staff/session-context';
-import { ErrorMessage } from '../ui/ErrorMessage';
+import { ErrorMessage, DismissibleError, type TitledError } from '../ui/ErrorMessage';
 import { Spinner } from '../ui/Spinner';
 import { plural } from '../ui/format';
 import { GrantGate, useGrantGate } from './grant-gate';
@@ -56,7 +56,7 @@ function RestoreCard({ tenantId, tenant, viewer }: { tenantId: string; tenant: {
   const [awaiting, setAwaiting] = useState<string | null>(null);
   const [opening, setOpening] = useState(false);
   const [closingId, setClosingId] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<{ title: string; error: ErrorInfo } | null>(null);
+  const [actionError, setActionError] = useState<TitledError | null>(null);
   const [live, setLive] = useState<{ choice: PlanChoice; day: string } | null>(null);
 
   const reloadRequests = useCallback(() => setRequestsAttempt((n) => n + 1), []);
@@ -149,13 +149,7 @@ function RestoreCard({ tenantId, tenant, viewer }: { tenantId: string; tenant: {
         </button>
       </header>
 
-      {actionError ? (
-        <ErrorMessage error={actionError.error} title={actionError.title}>
-          <button type="button" className="button button--small" onClick={() => setActionError(null)}>
-            Dismiss
-          </button>
-        </ErrorMessage>
-      ) : null}
+      <DismissibleError value={actionError} onDismiss={() => setActionError(null)} />
 
       {deleted ? (
         <p className="muted">This tenant was deleted: there is nothing to restore into.</p>

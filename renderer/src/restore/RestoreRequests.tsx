@@ -97,7 +97,7 @@ function RequestItem({ r, viewer, onAction, onJobFinished }: { r: RestoreRequest
   return (
     <li className={`restore-request restore-request--${r.status}`} data-testid="restore-request" data-request-id={r.id} data-status={r.status} data-kind={r.kind}>
       <header className="restore-request__head">
-        <span className={`restore-badge restore-badge--${r.status}`} data-testid="restore-request-status">
+        <span className={`badge restore-badge restore-badge--${r.status}`} data-testid="restore-request-status">
           {statusLabel(r.status)}
         </span>
         <strong className="restore-request__kind">{kindLabel(r.kind)}</strong>

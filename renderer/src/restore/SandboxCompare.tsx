@@ -138,7 +138,7 @@ export function SandboxCompare({ tenantId, sandbox, onRequested }: { tenantId: s
       {picked > 0 ? (
         <p className="restore-compare__picked" data-testid="restore-picked">
           {plural(picked, 'record')} ticked. What belongs to them (history, lines, tasks, files, custom field values deleted with them) comes along; the preview lists it.{' '}
-          <button type="button" className="restore-link-button" onClick={() => setSelection(EMPTY_SELECTION)}>
+          <button type="button" className="link-button" onClick={() => setSelection(EMPTY_SELECTION)}>
             Untick all
           </button>
         </p>

@@ -45,7 +45,7 @@ export function SandboxList({
       {sandboxes.map((s) => (
         <li key={s.id} className={s.id === selectedId ? 'restore-sandbox restore-sandbox--selected' : 'restore-sandbox'} data-testid="sandbox-row" data-sandbox-id={s.id} data-status={s.status}>
           <div className="restore-sandbox__main">
-            <span className={`restore-badge restore-badge--sandbox-${s.status}`}>{STATUS_TEXT[s.status]}</span>
+            <span className={`badge restore-badge restore-badge--sandbox-${s.status}`}>{STATUS_TEXT[s.status]}</span>
             <span>
               Snapshot of <DateText iso={s.snapshotTakenAt} withTime /> <span className="mono muted">{s.snapshotId}</span>
             </span>

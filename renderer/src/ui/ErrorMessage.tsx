@@ -16,3 +16,21 @@ export function ErrorMessage({ error, title, children }: { error: ErrorInfo; tit
     </div>
   );
 }
+
+/** What a panel's last failed action said, with the action's name as the title. */
+export interface TitledError {
+  title: string;
+  error: ErrorInfo;
+}
+
+/** A failed action's error, shown until the user dismisses it (nothing when there is none). */
+export function DismissibleError({ value, onDismiss }: { value: TitledError | null; onDismiss: () => void }) {
+  if (!value) return null;
+  return (
+    <ErrorMessage error={value.error} title={value.title}>
+      <button type="button" className="button button--small" onClick={onDismiss}>
+        Dismiss
+      </button>
+    </ErrorMessage>
+  );
+}
