@@ -39,13 +39,7 @@ describe.each(TENANT_ENGINES)('backups through the dispatcher, tenants on %s, th
   });
   afterAll(async () => fx?.close());
 
-  const waitJob = async (jobId: string) => {
-    for (;;) {
-      const j = await value<{ state: string; result: unknown; error: unknown }>(fx.core.dispatch(tech, 'jobs.get', { jobId }));
-      if (j.state !== 'running') return j;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const waitJob = (jobId: string) => fx.waitJob(tech, jobId);
 
   it('Snapshot now: a job that snapshots, indexes, verifies and updates the directory', async () => {
     const { jobId } = await value<{ jobId: string }>(fx.core.dispatch(support, 'backups.snapshotNow', { tenantId: 't-000001' }));

@@ -28,13 +28,7 @@ describe.each(TENANT_ENGINES)('export through the contract, tenant on %s: job, l
     rmSync(out, { recursive: true, force: true });
   });
 
-  const waitJob = async (jobId: string) => {
-    for (;;) {
-      const j = await val<{ state: string; result: unknown; error: unknown }>(fx.core.dispatch(support, 'jobs.get', { jobId }));
-      if (j.state !== 'running') return j;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const waitJob = (jobId: string) => fx.waitJob(support, jobId);
 
   it('the first advanced export of a commercial tenant is free, verified, in the ledger; the next one is billable', async () => {
     const preview = await val<{ billing: { status: string } }>(fx.core.dispatch(support, 'exports.preview', { tenantId: 't-000001', profile: 'advanced' }));
@@ -99,13 +93,7 @@ describe('the export of a PostgreSQL tenant equals the export of the same data o
     rmSync(out, { recursive: true, force: true });
   });
 
-  const waitJob = async (jobId: string) => {
-    for (;;) {
-      const j = await val<{ state: string; result: unknown; error: unknown }>(fx.core.dispatch(support, 'jobs.get', { jobId }));
-      if (j.state !== 'running') return j;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const waitJob = (jobId: string) => fx.waitJob(support, jobId);
 
   const exportTo = async (tenantId: string, dir: string): Promise<string> => {
     mkdirSync(dir);

@@ -24,8 +24,7 @@ import { CustosError } from '../shared/errors';
 import type { PostgresTenantAdmin, PostgresTenantDatabase } from '../storage/postgres';
 import { assertDatabaseName, MAX_DATABASE_NAME_BYTES } from '../storage/postgres';
 import { makeTenantCopyDir } from '../tenants/tenant-databases';
-import type { FileRow, LiveTarget, SwapState, TargetContext } from './live-target';
-import { countsDiffer } from './live-target.sqlite';
+import { countsDiffer, type FileRow, type LiveTarget, type SwapState, type TargetContext } from './live-target';
 import { applySelectionPostgres } from './selective.postgres';
 
 const SUFFIX_BYTES = '_x_'.length + 10;

@@ -19,8 +19,8 @@ import { countRows, integrityCheck, quoteIdent, readSchemaVersion } from '../bac
 import { restoreSnapshotToFile } from '../backups/snapshot.verifier';
 import { takeSnapshot } from '../backups/snapshot.writer';
 import { fsyncDir } from '../shared/fs-atomic';
-import { throwIfAborted, type LongWork } from '../shared/progress';
-import type { FileRow, LiveTarget, SwapState, TargetContext } from './live-target';
+import { throwIfAborted } from '../shared/progress';
+import { countsDiffer, type FileRow, type LiveTarget, type SwapState, type TargetContext } from './live-target';
 import { applySelection, type SelectionPlan } from './selective';
 
 export function stagedPath(livePath: string, requestId: string): string {
@@ -137,12 +137,6 @@ function checkLive(livePath: string, expectedCounts: Record<string, number> | nu
   } finally {
     db.close();
   }
-}
-
-/** Null when equal; otherwise which tables differ (shared by both engines' checks). */
-export function countsDiffer(expected: Record<string, number>, actual: Record<string, number>): string | null {
-  const diff = Object.keys({ ...expected, ...actual }).filter((t) => expected[t] !== actual[t]);
-  return diff.length > 0 ? `row counts differ from the manifest in ${diff.join(', ')}` : null;
 }
 
 function countPresent(livePath: string, plan: SelectionPlan): number {

@@ -77,3 +77,9 @@ export interface LiveTarget {
 export function plannedRows(plan: SelectionPlan): number {
   return Object.values(plan.insert).reduce((n, ids) => n + (ids?.length ?? 0), 0);
 }
+
+/** Null when equal; otherwise which tables differ (both engines' checks against a manifest). */
+export function countsDiffer(expected: Record<string, number>, actual: Record<string, number>): string | null {
+  const diff = Object.keys({ ...expected, ...actual }).filter((t) => expected[t] !== actual[t]);
+  return diff.length > 0 ? `row counts differ from the manifest in ${diff.join(', ')}` : null;
+}

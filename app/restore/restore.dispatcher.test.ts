@@ -33,14 +33,7 @@ async function code(ctx: CallContext, op: OpName, input: unknown): Promise<strin
   const r = await fx.core.dispatch(ctx, op, input);
   return r.envelope.ok ? 'ok' : r.envelope.error.code;
 }
-async function waitJob(ctx: CallContext, jobId: string) {
-  for (let i = 0; i < 400; i++) {
-    const j = await call(ctx, 'jobs.get', { jobId });
-    if (j.state !== 'running') return j;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('job did not finish');
-}
+const waitJob = (ctx: CallContext, jobId: string) => fx.waitJob(ctx, jobId, 10_000);
 async function withPg<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   if (live.engine !== 'postgres') throw new Error('not a PostgreSQL tenant');
   const c = new pg.Client({ connectionString: live.url, types: PG_TYPES });

@@ -6,6 +6,7 @@ import { tenantDdl } from '../schema';
 import { ManualClock } from '../shared/clock.port';
 import type { Role } from '../api/roles';
 import type { CallContext } from '../api/dispatcher';
+import type { OpOutput } from '../api/contract';
 import type { TenantRecord } from '../control-plane/tenant-record';
 import { tempDir, TEST_KDF } from './temp-dir';
 import { startTestPostgres, type TestPostgres } from './postgres';
@@ -75,6 +76,8 @@ export interface ConsoleFixture {
   /** Signs in a staff member holding exactly these roles; returns a call context for them. */
   as(roles: Role[]): Promise<CallContext>;
   adminCtx: CallContext;
+  /** Polls jobs.get until the job is no longer running (throws when the call is refused or `timeoutMs` passes). */
+  waitJob(ctx: CallContext, jobId: string, timeoutMs?: number): Promise<OpOutput<'jobs.get'>>;
   close(): Promise<void>;
 }
 
@@ -129,6 +132,17 @@ export async function consoleFixture(tenantIds: string[] = ['t-000001'], options
     clock,
     dataDir: tmp.dir,
     adminCtx: { transport: 'http', sessionToken: adminSession.token },
+    async waitJob(ctx, jobId, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const r = await core.dispatch(ctx, 'jobs.get', { jobId });
+        if (!r.envelope.ok) throw new Error(`jobs.get: ${r.envelope.error.code} ${r.envelope.error.message}`);
+        const j = r.envelope.value as OpOutput<'jobs.get'>;
+        if (j.state !== 'running') return j;
+        if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
     async as(roles) {
       const email = `staff${++n}-${roles.join('-') || 'none'}@vendor.example`;
       const m = await s.staff.create({ email, displayName: email, roles, password: FIXTURE_PASSWORD, mustChangePassword: false });
