@@ -18,6 +18,7 @@ import {
   summarizeFleetCompliance,
   planPrune,
   takeSnapshot,
+  takeSnapshotOfCopy,
   listSnapshots,
   cleanupIncomplete,
   deleteSnapshot,
@@ -69,14 +70,7 @@ export class BackupService {
     if (record.dbEngine === 'sqlite') {
       manifest = await takeSnapshot({ ...common, dbPath: this.s.tenantDbs.pathOf(record) });
     } else {
-      // Read before the dump's transaction starts: the snapshot holds everything committed before it.
-      const takenAt = this.s.clock.now();
-      const copy = await this.s.tenantDbs.sqliteCopy(record, { tmpDir: this.tmpDir, signal: work.signal, progress: (p) => work.progress({ ...p, phase: 'dump' }) });
-      try {
-        manifest = await takeSnapshot({ ...common, dbPath: copy.path, privateCopy: { engine: copy.engine, takenAt, copiedAt: this.s.clock.now() } });
-      } finally {
-        await copy.remove();
-      }
+      manifest = await takeSnapshotOfCopy(() => this.s.tenantDbs.sqliteCopy(record, { tmpDir: this.tmpDir, signal: work.signal, progress: (p) => work.progress({ ...p, phase: 'dump' }) }), common);
     }
     await this.indexManifest(manifest);
     return manifest;

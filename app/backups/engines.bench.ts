@@ -16,7 +16,7 @@ import { PostgresTenantAdmin } from '../storage/postgres';
 import { TenantDatabases } from '../tenants/tenant-databases';
 import { startTestPostgres, type TestPostgres } from '../testing/postgres';
 import type { SnapshotManifest } from './snapshot.manifest';
-import { takeSnapshot } from './snapshot.writer';
+import { takeSnapshot, takeSnapshotOfCopy } from './snapshot.writer';
 import { createTestTenantDb } from './tenant-db.fixture';
 
 const execFileP = promisify(execFile);
@@ -31,7 +31,7 @@ const execFileP = promisify(execFile);
  * - snapshot: SQLite, takeSnapshot of the live file (online backup copy, check,
  *   gzip-6, store, manifest); PostgreSQL, as BackupService.snapshotTenant does it:
  *   TenantDatabases.sqliteCopy (dumpToSqlite, one REPEATABLE READ transaction) then
- *   takeSnapshot with `privateCopy`, then the dump removed. Both into a LocalObjectStore;
+ *   takeSnapshotOfCopy (takeSnapshot with `privateCopy`, the dump removed after). Both into a LocalObjectStore;
  * - the reference for the PostgreSQL snapshot: `pg_dump -Fc` (custom format, its
  *   default zlib level, the same as our gzip-6) and `pg_dump | gzip -6` (plain SQL)
  *   of the same database, in the same run, each written to a file;
@@ -248,17 +248,14 @@ export async function benchEngines(options: EnginesBenchOptions): Promise<Engine
     log('snapshot of the PostgreSQL tenant…');
     let snapDumpSeconds = 0;
     const rss1 = rssMb();
-    const snapPg = await measure(async (): Promise<SnapshotManifest> => {
-      const takenAt = systemClock.now();
-      const d0 = performance.now();
-      const copy = await dbs.sqliteCopy(pgTenant, { tmpDir, signal: longWork.signal, progress: noProgress });
-      snapDumpSeconds = (performance.now() - d0) / 1000;
-      try {
-        return await takeSnapshot({ ...common, dbPath: copy.path, privateCopy: { engine: copy.engine, takenAt, copiedAt: systemClock.now() } });
-      } finally {
-        await copy.remove();
-      }
-    });
+    const snapPg = await measure(() =>
+      takeSnapshotOfCopy(async () => {
+        const d0 = performance.now();
+        const copy = await dbs.sqliteCopy(pgTenant, { tmpDir, signal: longWork.signal, progress: noProgress });
+        snapDumpSeconds = (performance.now() - d0) / 1000;
+        return copy;
+      }, common),
+    );
     const snapRows = (m: SnapshotManifest): number => sum(Object.fromEntries(Object.entries(m.rowCounts).filter(([t]) => t !== 'schema_meta')));
 
     // 4. pg_dump of the same database, in the same run.

@@ -39,7 +39,7 @@ export {
   snapshotManifestSchema,
   type SnapshotManifest,
 } from './snapshot.manifest';
-export { takeSnapshot, type TakeSnapshotOptions } from './snapshot.writer';
+export { takeSnapshot, takeSnapshotOfCopy, type SnapshotCopy, type TakeSnapshotOptions } from './snapshot.writer';
 export {
   cleanupIncomplete,
   deleteSnapshot,

@@ -74,6 +74,28 @@ interface CopyFacts {
   restarts: number;
 }
 
+/** A private copy of a tenant made for one snapshot, removed afterwards (TenantDatabases.sqliteCopy of a PostgreSQL tenant). */
+export interface SnapshotCopy {
+  path: string;
+  engine: SnapshotManifest['engine'];
+  remove(): Promise<void>;
+}
+
+/**
+ * A snapshot of a tenant that must be copied out first (a PostgreSQL tenant dumped to
+ * SQLite): `takenAt` is read before the copy's transaction starts, so the snapshot holds
+ * everything committed before it; the copy is removed whatever happens.
+ */
+export async function takeSnapshotOfCopy(makeCopy: () => Promise<SnapshotCopy>, options: Omit<TakeSnapshotOptions, 'dbPath' | 'privateCopy'>): Promise<SnapshotManifest> {
+  const takenAt = options.clock.now();
+  const copy = await makeCopy();
+  try {
+    return await takeSnapshot({ ...options, dbPath: copy.path, privateCopy: { engine: copy.engine, takenAt, copiedAt: options.clock.now() } });
+  } finally {
+    await copy.remove();
+  }
+}
+
 export async function takeSnapshot(options: TakeSnapshotOptions): Promise<SnapshotManifest> {
   const { dbPath, objectStore, clock, signal, progress } = options;
   const tenantId = assertTenantId(options.tenantId);

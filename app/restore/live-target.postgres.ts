@@ -18,12 +18,12 @@ import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { restoreSnapshotToFile } from '../backups/snapshot.verifier';
-import { takeSnapshot } from '../backups/snapshot.writer';
+import { takeSnapshotOfCopy } from '../backups/snapshot.writer';
 import { ENTITY_ORDER } from '../schema';
 import { CustosError } from '../shared/errors';
 import type { PostgresTenantAdmin, PostgresTenantDatabase } from '../storage/postgres';
 import { assertDatabaseName, MAX_DATABASE_NAME_BYTES } from '../storage/postgres';
-import { makeTenantCopyDir } from '../tenants/tenant-databases';
+import { dumpPostgresTenant, makeTenantCopyDir } from '../tenants/tenant-databases';
 import { countsDiffer, type FileRow, type LiveTarget, type SwapState, type TargetContext } from './live-target';
 import { applySelectionPostgres } from './selective.postgres';
 
@@ -88,23 +88,17 @@ export function postgresLiveTarget(admin: PostgresTenantAdmin, database: string,
       await admin.dropTenantDatabase(n.loading);
       await admin.dropTenantDatabase(n.staged);
     },
-    // A dump of one instant (REPEATABLE READ), then issue 5's writer with gzip level 1, as on SQLite.
+    // A dump of one instant, then issue 5's writer with gzip level 1, as on SQLite.
     safetySnapshot: ({ signal, progress }) =>
-      withTempFile(async (file) => {
-        const takenAt = ctx.clock.now();
-        await admin.dumpToSqlite(n.live, file, { tenantId: ctx.tenantId, signal, progress: (p) => progress({ ...p, phase: 'dump' }) });
-        return takeSnapshot({
-          dbPath: file,
-          tenantId: ctx.tenantId,
-          objectStore: ctx.objectStore,
-          clock: ctx.clock,
-          tmpDir: ctx.tmpDir,
-          appVersion: ctx.appVersion,
-          compressionLevel: 1,
-          privateCopy: { engine: 'postgres', takenAt, copiedAt: ctx.clock.now() },
-          signal,
-          progress,
-        });
+      takeSnapshotOfCopy(() => dumpPostgresTenant(admin, n.live, ctx.tenantId, { tmpDir: ctx.tmpDir, signal, progress: (p) => progress({ ...p, phase: 'dump' }) }), {
+        tenantId: ctx.tenantId,
+        objectStore: ctx.objectStore,
+        clock: ctx.clock,
+        tmpDir: ctx.tmpDir,
+        appVersion: ctx.appVersion,
+        compressionLevel: 1,
+        signal,
+        progress,
       }),
     async swap(_lw, cp) {
       await admin.renameDatabases([

@@ -102,6 +102,24 @@ export async function sweepTenantCopies(tmpDir: string, now = Date.now()): Promi
 }
 
 /**
+ * A PostgreSQL tenant database dumped into a temporary SQLite file of one instant
+ * (every table from one REPEATABLE READ transaction, streamed with COPY), in its own
+ * folder under the tenant's copies; `remove()` deletes it.
+ */
+export async function dumpPostgresTenant(admin: PostgresTenantAdmin, database: string, tenantId: string, options: TenantCopyOptions): Promise<TenantSqliteFile> {
+  const dir = await makeTenantCopyDir(options.tmpDir, tenantId, 'copy');
+  const remove = () => rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  const path = join(dir, 'tenant.sqlite');
+  try {
+    await admin.dumpToSqlite(database, path, { tenantId, ...(options.signal ? { signal: options.signal } : {}), progress: options.progress ?? noProgress });
+  } catch (e) {
+    await remove().catch(() => {});
+    throw e;
+  }
+  return { path, engine: 'postgres', remove };
+}
+
+/**
  * Where tenant databases live and how to open one. The catalogue says which engine
  * and location: SQLite, a file in the tenants folder (a location is never trusted
  * as a path without checking it stays inside); PostgreSQL, a database on the one
@@ -230,17 +248,7 @@ export class TenantDatabases {
   async sqliteCopy(r: TenantRecord, options: TenantCopyOptions): Promise<TenantSqliteFile> {
     this.assertLive(r);
     if (r.dbEngine === 'sqlite') return { path: this.pathOf(r), engine: 'sqlite', remove: async () => {} };
-    const admin = await this.postgresAdmin(r);
-    const dir = await makeTenantCopyDir(options.tmpDir, r.id, 'copy');
-    const remove = () => rm(dir, { recursive: true, force: true, maxRetries: 3 });
-    const path = join(dir, 'tenant.sqlite');
-    try {
-      await admin.dumpToSqlite(r.dbLocation, path, { tenantId: r.id, ...(options.signal ? { signal: options.signal } : {}), progress: options.progress ?? noProgress });
-    } catch (e) {
-      await remove().catch(() => {});
-      throw e;
-    }
-    return { path, engine: 'postgres', remove };
+    return dumpPostgresTenant(await this.postgresAdmin(r), r.dbLocation, r.id, options);
   }
 
   /**
