@@ -3,6 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { openConsole, type ConsoleCore } from '../../app/api';
 import { startWebHost, type WebHost } from './web-host';
 
@@ -133,5 +134,26 @@ describe('web host: as strict as the Electron shell', () => {
   it('a session cookie alone (without the host token) gets nowhere', async () => {
     const r = await call('session.current', {}, 'custos_session=whatever');
     expect(r.status).toBe(401);
+  });
+});
+
+describe('web host shutdown', () => {
+  it('is not held by a connection the browser opened but has not used yet (preconnect)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custos-webhost-close-'));
+    try {
+      mkdirSync(join(dir, 'renderer'));
+      writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Custos</title>');
+      const core = await openConsole({ dataDir: join(dir, 'data'), seedDemo: false, identity: { kdf: { memoryCost: 1024, timeCost: 1, parallelism: 1 } } });
+      const host = await startWebHost({ core, rendererDir: join(dir, 'renderer') });
+      const socket = connect(host.port, '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      const ended = new Promise((r) => socket.once('close', r));
+      // Before the fix this never resolved while the socket stayed open (the test timed out).
+      await host.close();
+      await ended;
+      await core.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

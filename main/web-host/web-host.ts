@@ -238,8 +238,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     token,
     async close() {
       for (const c of sseClients) c.end();
-      await new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections?.();
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // A socket the browser opened ahead of its next request (Chromium preconnects) counts
+      // as neither idle nor done for server.close(), which then waits minutes: the console
+      // is stopping, so every connection is cut now, not after.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
